@@ -1,0 +1,101 @@
+# planner - keep rented GPUs and their GCP CPU VMs in the same region.
+#
+#   make            build bin/planner
+#   make demo       run the nightly job on the demo inputs in data/demo
+#   make test       build and run every test (alias: make check)
+#   make check-asan the whole suite under AddressSanitizer and UBSan
+#   make deps       install the Debian packages that are missing
+#   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKGS     = sqlite3 libcurl libcjson cairo pangocairo
+WARN     = -std=c17 -Wall -Wextra -Werror -Wstrict-prototypes \
+           -Wformat-security -Wvla -Wwrite-strings -Wshadow
+DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
+
+# BUILD holds objects; OUT the binary.  check-asan reuses the rules with
+# other values and sanitizer flags.
+BUILD   ?= build
+OUT     ?= bin
+SANFLAGS ?=
+
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SANFLAGS) -Iplanner -Ireports \
+             $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC  = $(filter-out planner/main.c, $(wildcard planner/*.c)) \
+           $(wildcard reports/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
+MAIN_OBJ = $(BUILD)/planner/main.o
+HDRS     = $(wildcard planner/*.h reports/*.h)
+EMBED    = $(sort $(wildcard sql/*.sql) $(wildcard data/*.csv) \
+           $(wildcard data/*.tsv))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all demo test check check-asan test-run deps install uninstall \
+        clean
+.DELETE_ON_ERROR:
+
+all: $(OUT)/planner
+
+$(OUT)/planner: $(MAIN_OBJ) $(BUILD)/libplanner.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# An archive, so a unit test links only the modules it uses.
+$(BUILD)/libplanner.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/embed.S: tools/embed.sh $(EMBED)
+	@mkdir -p $(@D)
+	sh tools/embed.sh $(EMBED) > $@
+
+$(BUILD)/embed.o: $(BUILD)/embed.S
+	$(CC) $(SANFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libplanner.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libplanner.a \
+		$(ALL_LDFLAGS) $(PKG_LIBS)
+
+# The user-facing targets first make sure the Debian packages are there,
+# then run the real work in a sub-make so pkg-config sees them.
+deps:
+	@sh tools/deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh $(OUT)/planner
+
+test check: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(OUT)/planner $(UNIT_BIN)
+	@sh tests/run.sh $(OUT)/planner $(BUILD)/tests
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan OUT=build/asan/bin \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+		test-run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(OUT)/planner $(DESTDIR)$(BINDIR)/planner
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/planner
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,27 @@
+/*
+ * limits.h - every cap on input-driven sizes, in one place.
+ *
+ * A value past a cap is a clean P_ELIMIT error naming the file and line,
+ * never an out-of-memory crash.  Each cap says why it is what it is.
+ */
+#ifndef PLANNER_LIMITS_H
+#define PLANNER_LIMITS_H
+
+/* One CSV field.  The largest real cells are JSON label and credit arrays
+ * of a few kilobytes; 1 MiB leaves room and still bounds memory. */
+#define LIM_CSV_FIELD		(1024 * 1024)
+
+/* Columns in one CSV row.  FOCUS 1.2 has about 60, the GCP export 32. */
+#define LIM_CSV_COLUMNS		512
+
+/* A whole JSON inventory file.  gcloud prints about 3.5 KB per VM and the
+ * Vast CLI about 3 KB per instance: 256 MiB is 70,000 of either. */
+#define LIM_JSON_FILE		(256L * 1024 * 1024)
+
+/* Nesting depth accepted in JSON input (cJSON's own default is 1000). */
+#define LIM_JSON_DEPTH		64
+
+/* A location string from an inventory. */
+#define LIM_LOCATION		512
+
+#endif

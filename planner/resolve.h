@@ -1,0 +1,53 @@
+/*
+ * resolve.h - from a Vast location string to the best GCP region and zone,
+ * offline.
+ *
+ * The location is split on commas into whole parts (a trailing continent
+ * code is dropped when a country precedes it), each part is looked up as a
+ * whole in the gazetteer compiled from data/ (never as a substring of a
+ * longer name), and the place found is matched to the nearest GCP region
+ * by great-circle distance.  Only a large country (one spanning several
+ * regions) is not pretended to be a point: it gets confidence LOW.
+ *
+ * Ownership: resolver_open() builds the tables from the embedded data
+ * files; resolver_free() releases them.  A struct resolution holds
+ * copies, so it outlives nothing.  The resolver does no I/O.
+ */
+#ifndef PLANNER_RESOLVE_H
+#define PLANNER_RESOLVE_H
+
+#include "err.h"
+
+enum confidence { CONF_NONE = 0, CONF_LOW, CONF_MEDIUM, CONF_HIGH };
+
+struct resolution {
+	char region[40];	/* "" when unmapped */
+	char zone[48];		/* a real zone of region; "" when unmapped */
+	const char *method;	/* static: "city", "subdivision", "country",
+				   "country-default", "unmapped" */
+	double distance_km;	/* from the located point to the region */
+	double est_rtt_ms;	/* estimated RTT from that distance */
+	enum confidence conf;
+	char country[3];	/* ISO 3166-1 alpha-2, "" if unknown */
+	char place[128];	/* the place that was matched, for --explain */
+	char reason[160];	/* why unmapped or low, for people */
+};
+
+struct resolver;
+
+enum perr_code resolver_open(struct resolver **r, struct perr *e);
+void resolver_free(struct resolver *r);
+
+/* Resolve LOCATION (NULL for a JSON null or missing key) into *OUT.
+ * Never fails: an unknown place yields method "unmapped", CONF_NONE. */
+void resolver_resolve(const struct resolver *r, const char *location,
+		      struct resolution *out);
+
+/* "high", "medium", "low" or "none". */
+const char *confidence_name(enum confidence c);
+
+/* `planner resolve ...`: ARGV holds the arguments after "resolve".
+ * Prints to stdout; returns the process exit status (cli.md). */
+int cmd_resolve(int argc, char **argv);
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * store.c - SQLite file, schema upgrades, small helpers.  See store.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "embed.h"
+#include "store.h"
+
+/* How long a writer waits for another run's transaction (ms). */
+#define STORE_BUSY_MS	10000
+
+enum perr_code
+store_fail(struct store *s, int rc, struct perr *e, const char *what)
+{
+	const char *m = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+	return perr_set(e, P_EDB, "database '%s': %s: %s",
+			s && s->path ? s->path : "?", what, m);
+}
+
+enum perr_code
+store_exec(struct store *s, const char *sql, struct perr *e)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? P_OK : store_fail(s, rc, e, "statement");
+}
+
+enum perr_code
+store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
+	      struct perr *e)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL);
+
+	return rc == SQLITE_OK ? P_OK : store_fail(s, rc, e, "prepare");
+}
+
+int
+store_bind_text(sqlite3_stmt *st, int i, const char *s, int n)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, n, SQLITE_TRANSIENT);
+}
+
+enum perr_code
+store_begin(struct store *s, struct perr *e)
+{
+	return store_exec(s, "BEGIN IMMEDIATE", e);
+}
+
+enum perr_code
+store_commit(struct store *s, struct perr *e)
+{
+	return store_exec(s, "COMMIT", e);
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Schema files are "sql/NNN_name.sql"; NNN is the version they bring. */
+static int
+schema_file_version(const char *name)
+{
+	const char *p = name + 4;
+	int v = 0, i;
+
+	if (strncmp(name, "sql/", 4) != 0)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return p[3] == '_' ? v : -1;
+}
+
+int
+store_latest_version(void)
+{
+	const struct embedded_file *f;
+	int v, max = 0;
+
+	for (f = embedded_files; f->name; f++)
+		if ((v = schema_file_version(f->name)) > max)
+			max = v;
+	return max;
+}
+
+static const struct embedded_file *
+schema_file(int version)
+{
+	const struct embedded_file *f;
+
+	for (f = embedded_files; f->name; f++)
+		if (schema_file_version(f->name) == version)
+			return f;
+	return NULL;
+}
+
+static enum perr_code
+apply_schema(struct store *s, int version, struct perr *e)
+{
+	const struct embedded_file *f = schema_file(version);
+	char pragma[64];
+
+	if (f == NULL)
+		return perr_set(e, P_EDATA, "schema version %d missing from "
+				"this build", version);
+	if (store_begin(s, e) || store_exec(s, (const char *)f->data, e))
+		goto fail;
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version);
+	if (store_exec(s, pragma, e) || store_commit(s, e))
+		goto fail;
+	return P_OK;
+fail:
+	store_rollback(s);
+	perr_prefix(e, "upgrading to schema %d (%s)", version, f->name);
+	return e ? e->code : P_EDB;
+}
+
+static int
+read_user_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static enum perr_code
+upgrade(struct store *s, struct perr *e)
+{
+	int v = read_user_version(s), latest = store_latest_version();
+
+	if (v < 0)
+		return perr_set(e, P_EDB, "database '%s': not an SQLite "
+				"database or unreadable: %s", s->path,
+				sqlite3_errmsg(s->db));
+	if (v > latest)
+		return perr_set(e, P_EDB, "database '%s' has schema %d; this "
+				"planner knows up to %d: use a newer planner",
+				s->path, v, latest);
+	for (v++; v <= latest; v++)
+		if (apply_schema(s, v, e))
+			return e ? e->code : P_EDB;
+	s->schema_version = latest;
+	return P_OK;
+}
+
+enum perr_code
+store_open(struct store *s, const char *path, struct perr *e)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	rc = sqlite3_open_v2(path, &s->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(s, rc, e, "open");
+		store_close(s);
+		return P_EDB;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if (store_exec(s, "PRAGMA foreign_keys = ON", e) ||
+	    store_exec(s, "PRAGMA journal_mode = WAL", e) ||
+	    upgrade(s, e)) {
+		store_close(s);
+		return e ? e->code : P_EDB;
+	}
+	return P_OK;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s->db)
+		sqlite3_close(s->db);
+	s->db = NULL;
+}
+
+const char *
+store_now(char *buf, unsigned n)
+{
+	const char *fixed = getenv("PLANNER_NOW");
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (fixed && *fixed) {
+		snprintf(buf, n, "%s", fixed);
+		return buf;
+	}
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+enum perr_code
+store_add_import(struct store *s, const char *path, const char *kind,
+		 long long size, long long *id, struct perr *e)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	if (store_prepare(s, "INSERT INTO import_file(path, kind, bytes, "
+			  "imported_at) VALUES (?, ?, ?, ?)", &st, e))
+		return P_EDB;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, size);
+	sqlite3_bind_text(st, 4, store_now(now, sizeof(now)), -1,
+			  SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, rc, e, "recording the import");
+	*id = sqlite3_last_insert_rowid(s->db);
+	return P_OK;
+}
+
+enum perr_code
+store_finish_import(struct store *s, long long id, long long rows_read,
+		    long long rows_new, struct perr *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_prepare(s, "UPDATE import_file SET rows_read = ?, "
+			  "rows_new = ? WHERE id = ?", &st, e))
+		return P_EDB;
+	sqlite3_bind_int64(st, 1, rows_read);
+	sqlite3_bind_int64(st, 2, rows_new);
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? P_OK :
+	    store_fail(s, rc, e, "recording the import");
+}
