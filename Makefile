@@ -9,6 +9,8 @@
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/planner
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKGS     = sqlite3 libcurl libcjson cairo pangocairo
@@ -46,16 +48,19 @@ all: $(OUT)/planner
 
 $(OUT)/planner: $(MAIN_OBJ) $(BUILD)/libplanner.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # An archive, so a unit test links only the modules it uses.
 $(BUILD)/libplanner.a: $(LIB_OBJ)
-	rm -f $@
-	$(AR) rcs $@ $^
+	@rm -f $@
+	@echo "  AR      $@"
+	@$(AR) rcs $@ $^
 
 $(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/embed.S: tools/embed.sh $(EMBED)
 	@mkdir -p $(@D)
@@ -66,7 +71,8 @@ $(BUILD)/embed.o: $(BUILD)/embed.S
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libplanner.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libplanner.a \
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libplanner.a \
 		$(ALL_LDFLAGS) $(PKG_LIBS)
 
 # The user-facing targets first make sure the Debian packages are there,
@@ -90,12 +96,24 @@ check-asan: deps
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		test-run
 
+# The data tables and schema are compiled into the binary, so the binary,
+# its man page and the examples are all there is to install.
 install: all
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DOCDIR)
 	install -m 755 $(OUT)/planner $(DESTDIR)$(BINDIR)/planner
+	install -m 644 doc/planner.1 $(DESTDIR)$(MANDIR)/man1/planner.1
+	install -m 644 planner.conf.example examples/planner.cron \
+		examples/planner.service examples/planner.timer README.md \
+		$(DESTDIR)$(DOCDIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/planner
+	rm -f $(DESTDIR)$(BINDIR)/planner $(DESTDIR)$(MANDIR)/man1/planner.1
+	rm -f $(DESTDIR)$(DOCDIR)/planner.conf.example \
+		$(DESTDIR)$(DOCDIR)/planner.cron \
+		$(DESTDIR)$(DOCDIR)/planner.service \
+		$(DESTDIR)$(DOCDIR)/planner.timer $(DESTDIR)$(DOCDIR)/README.md
+	-rmdir $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build bin

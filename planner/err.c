@@ -24,14 +24,21 @@ perr_set(struct perr *e, enum perr_code code, const char *fmt, ...)
 void
 perr_prefix(struct perr *e, const char *fmt, ...)
 {
-	char head[512], old[sizeof(e->msg)];
+	char old[sizeof(e->msg)];
+	size_t n;
 	va_list ap;
 
 	if (e == NULL)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
-	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", head, old);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	/* Append ": old", cutting what does not fit. */
+	n = strlen(e->msg);
+	if (n + 2 < sizeof(e->msg)) {
+		memcpy(e->msg + n, ": ", 3);
+		n += 2;
+		strncat(e->msg + n, old, sizeof(e->msg) - n - 1);
+	}
 }

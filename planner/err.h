@@ -20,7 +20,9 @@ enum perr_code {
 	P_EDB,		/* SQLite failed */
 	P_ENOMEM,	/* an allocation failed */
 	P_EDATA,	/* a shipped data file is broken */
-	P_EHTTP		/* a remote API call failed */
+	P_EHTTP,	/* a remote API call failed */
+	P_ELOCKED,	/* another run holds the database */
+	P_ESTOPPED	/* a signal asked the run to stop */
 };
 
 struct perr {
@@ -43,7 +45,8 @@ enum exit_status {
 	EXIT_DONE = 0,		/* nothing needs a human */
 	EXIT_FAILURE_RT = 1,	/* I/O, database or API failure; input refused */
 	EXIT_USAGE = 2,		/* bad command line */
-	EXIT_ALERTS = 3		/* done, with alerts */
+	EXIT_ALERTS = 3,	/* done, with alerts */
+	EXIT_LOCKED = 4		/* another run holds the database */
 };
 
 #endif

@@ -37,6 +37,7 @@ struct import_opts {
 	/* Called once per skipped row with a one-line message (keep_going). */
 	void (*reject)(void *ctx, const char *msg);
 	void *reject_ctx;
+	const char *sha256;		/* the file's hash, if known */
 };
 
 struct import_result {
@@ -44,6 +45,7 @@ struct import_result {
 	long long rows_read;	/* data rows seen */
 	long long rows_new;	/* rows that added or changed something */
 	long long rows_rejected; /* rows skipped under keep_going */
+	const char *note;	/* static remark for the user, or NULL */
 };
 
 /* The per-format readers below share this context. */
@@ -77,6 +79,12 @@ enum perr_code import_gcp_billing(struct import_ctx *c, FILE *f,
 				  const char *head, struct perr *e);
 enum perr_code import_vast_billing(struct import_ctx *c, FILE *f,
 				   const char *head, struct perr *e);
+
+/* The CSV forms of the inventories (import_csvinv.c). */
+enum perr_code import_vast_instances_csv(struct import_ctx *c, FILE *f,
+					 struct perr *e);
+enum perr_code import_gcp_instances_csv(struct import_ctx *c, FILE *f,
+					struct perr *e);
 
 /* Report a rejected row under keep_going (counts it), or fail with E.
  * Returns P_OK when the caller should skip the row and go on. */

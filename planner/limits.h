@@ -14,6 +14,11 @@
 /* Columns in one CSV row.  FOCUS 1.2 has about 60, the GCP export 32. */
 #define LIM_CSV_COLUMNS		512
 
+/* All the fields of one CSV record together.  A real billing row is a
+ * few kilobytes; 8 MiB keeps a record with a few maximal JSON cells and
+ * still bounds memory (512 columns x LIM_CSV_FIELD would be 512 MiB). */
+#define LIM_CSV_ROW		(8 * 1024 * 1024)
+
 /* A whole JSON inventory file.  gcloud prints about 3.5 KB per VM and the
  * Vast CLI about 3 KB per instance: 256 MiB is 70,000 of either. */
 #define LIM_JSON_FILE		(256L * 1024 * 1024)

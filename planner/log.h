@@ -12,6 +12,10 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 /* Messages above LEVEL are dropped (default LOG_WARN). */
 void log_set_level(enum log_level level);
+
+/* With ON, each message is one JSON object per line:
+ * {"time":"...Z","level":"warning","msg":"..."} (for log collectors). */
+void log_set_json(int on);
 int log_enabled(enum log_level level);
 
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

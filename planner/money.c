@@ -39,6 +39,21 @@ push_digit(struct digits *g, char c, int after_point)
 	}
 }
 
+/* What a ',' followed by S[0..N) most likely is: exactly three digits
+ * and then the end, a point or another comma make it a thousands
+ * separator ("1,234.56"); other digits a decimal comma ("1,5"). */
+static const char *
+comma_kind(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && s[k] >= '0' && s[k] <= '9')
+		k++;
+	if (k == 3 && (k == n || s[k] == '.' || s[k] == ','))
+		return "thousands separator";
+	return k > 0 ? "decimal comma" : "not a number";
+}
+
 /* Integer part: digits, or with DEC_THOUSANDS groups "1,234,567". */
 static size_t
 scan_int(const char *s, size_t n, unsigned flags, struct digits *g,
@@ -52,9 +67,7 @@ scan_int(const char *s, size_t n, unsigned flags, struct digits *g,
 			run++;
 		} else if (s[i] == ',') {
 			if (!(flags & DEC_THOUSANDS)) {
-				*why = i + 1 < n && s[i + 1] >= '0' &&
-				    s[i + 1] <= '9' && n - i - 1 != 3 ?
-				    "decimal comma" : "thousands separator";
+				*why = comma_kind(s + i + 1, n - i - 1);
 				return (size_t)-1;
 			}
 			if (run == 0 || run > 3 || (groups && run != 3)) {
@@ -177,7 +190,7 @@ dec_parse(const char *s, size_t n, int scale, unsigned flags, int64_t *out,
 			push_digit(&g, s[i], 1);
 		ndig += i - j;
 		if (i < n && s[i] == ',') {
-			*why = "thousands separator after the point";
+			*why = "decimal comma";	/* "1.234,56" */
 			return -1;
 		}
 	}
@@ -229,6 +242,20 @@ dec_format(int64_t v, int scale, char *buf, size_t n)
 			buf[o++] = '.';
 	}
 	buf[o] = '\0';
+	return buf;
+}
+
+char *
+dec_trim(char *buf)
+{
+	char *end = buf + strlen(buf);
+
+	if (strchr(buf, '.') == NULL)
+		return buf;
+	while (end > buf && end[-1] == '0')
+		*--end = '\0';
+	if (end > buf && end[-1] == '.')
+		*--end = '\0';
 	return buf;
 }
 

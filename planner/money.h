@@ -43,6 +43,11 @@ int64_t dec_rescale(int64_t v, int from, int to);
  * of size N (32 is always enough).  Returns BUF. */
 char *dec_format(int64_t v, int scale, char *buf, size_t n);
 
+/* Drop trailing zeros after the point of decimal text in BUF, and the
+ * point itself if nothing follows ("0.010000" -> "0.01", "2.0" -> "2").
+ * Returns BUF. */
+char *dec_trim(char *buf);
+
 /* Cost in micro-dollars of BYTES at RATE micro-dollars per GiB, rounded
  * half up.  Exact for any byte count below 2^63. */
 int64_t money_for_bytes(int64_t bytes, int64_t rate_micro_per_gib);

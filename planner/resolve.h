@@ -17,6 +17,9 @@
 #define PLANNER_RESOLVE_H
 
 #include "err.h"
+#include "limits.h"
+
+struct region_catalog;
 
 enum confidence { CONF_NONE = 0, CONF_LOW, CONF_MEDIUM, CONF_HIGH };
 
@@ -31,6 +34,21 @@ struct resolution {
 	char country[3];	/* ISO 3166-1 alpha-2, "" if unknown */
 	char place[128];	/* the place that was matched, for --explain */
 	char reason[160];	/* why unmapped or low, for people */
+	int located;		/* lat/lon hold the point used */
+	double lat, lon;	/* degrees */
+};
+
+/* At most this many comma-separated parts are looked at (the last
+ * ones: the country is at the end); real values have one to four. */
+#define RESOLVE_MAX_PARTS	8
+
+/* A location split into its parts, as the resolver reads it. */
+struct loc_parts {
+	char buf[LIM_LOCATION];		/* the parts, NUL-terminated */
+	const char *part[RESOLVE_MAX_PARTS];
+	int n;				/* parts kept */
+	int continent_dropped;		/* a trailing "NA", "EU"... */
+	int cut;			/* parts or bytes were left out */
 };
 
 struct resolver;
@@ -39,9 +57,21 @@ enum perr_code resolver_open(struct resolver **r, struct perr *e);
 void resolver_free(struct resolver *r);
 
 /* Resolve LOCATION (NULL for a JSON null or missing key) into *OUT.
- * Never fails: an unknown place yields method "unmapped", CONF_NONE. */
+ * Never fails: an unknown place yields method "unmapped", CONF_NONE.
+ * Results are memoised by the whole string, so the same location costs
+ * one table probe the second time (not thread-safe). */
 void resolver_resolve(const struct resolver *r, const char *location,
 		      struct resolution *out);
+
+/* Split LOCATION into parts: on commas, each trimmed, empty ones
+ * dropped, and a trailing continent code dropped when a country code
+ * or name precedes it.  For --explain and tests. */
+void resolver_parse(const struct resolver *r, const char *location,
+		    struct loc_parts *p);
+
+/* The region catalog the resolver chooses from (for ranking and
+ * fallbacks). */
+const struct region_catalog *resolver_regions(const struct resolver *r);
 
 /* "high", "medium", "low" or "none". */
 const char *confidence_name(enum confidence c);

@@ -211,20 +211,23 @@ store_now(char *buf, unsigned n)
 
 enum perr_code
 store_add_import(struct store *s, const char *path, const char *kind,
-		 long long size, long long *id, struct perr *e)
+		 long long size, const char *sha256, long long *id,
+		 struct perr *e)
 {
 	sqlite3_stmt *st;
 	char now[32];
 	int rc;
 
 	if (store_prepare(s, "INSERT INTO import_file(path, kind, bytes, "
-			  "imported_at) VALUES (?, ?, ?, ?)", &st, e))
+			  "imported_at, sha256) VALUES (?, ?, ?, ?, ?)", &st,
+			  e))
 		return P_EDB;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, size);
 	sqlite3_bind_text(st, 4, store_now(now, sizeof(now)), -1,
 			  SQLITE_TRANSIENT);
+	store_bind_text(st, 5, sha256, -1);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -250,4 +253,72 @@ store_finish_import(struct store *s, long long id, long long rows_read,
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? P_OK :
 	    store_fail(s, rc, e, "recording the import");
+}
+
+enum perr_code
+store_seen_import(struct store *s, const char *kind, const char *sha256,
+		  int latest_only, int *seen, struct perr *e)
+{
+	static const char any[] = "SELECT COUNT(*) FROM import_file WHERE "
+	    "kind = ?1 AND sha256 = ?2";
+	static const char last[] = "SELECT sha256 = ?2 FROM import_file "
+	    "WHERE kind = ?1 ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st;
+
+	*seen = 0;
+	if (store_prepare(s, latest_only ? last : any, &st, e))
+		return e->code;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*seen = sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	return P_OK;
+}
+
+enum perr_code
+store_begin_run(struct store *s, long long *id, struct perr *e)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	if (store_prepare(s, "INSERT INTO run(started_at) VALUES (?)", &st,
+			  e))
+		return e->code;
+	sqlite3_bind_text(st, 1, store_now(now, sizeof(now)), -1,
+			  SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, rc, e, "recording the run");
+	*id = sqlite3_last_insert_rowid(s->db);
+	return P_OK;
+}
+
+enum perr_code
+store_end_run(struct store *s, long long id, int status, const char *month,
+	      long long rows_imported, long long rows_rejected,
+	      long long duration_ms, struct perr *e)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	if (store_prepare(s, "UPDATE run SET finished_at = ?, status = ?, "
+			  "month = ?, rows_imported = ?, rows_rejected = ?, "
+			  "duration_ms = ? WHERE id = ?", &st, e))
+		return e->code;
+	sqlite3_bind_text(st, 1, store_now(now, sizeof(now)), -1,
+			  SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, status);
+	store_bind_text(st, 3, month, -1);
+	sqlite3_bind_int64(st, 4, rows_imported);
+	sqlite3_bind_int64(st, 5, rows_rejected);
+	sqlite3_bind_int64(st, 6, duration_ms);
+	sqlite3_bind_int64(st, 7, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? P_OK :
+	    store_fail(s, rc, e, "recording the run");
 }

@@ -53,11 +53,26 @@ enum perr_code store_fail(struct store *s, int rc, struct perr *e,
 /* Bind helpers: bind text of length N, or NULL when S is NULL. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *s, int n);
 
-/* Insert a row in import_file for PATH of KIND and SIZE bytes, in the
- * current transaction; its id goes to *ID. */
+/* Insert a row in import_file for PATH of KIND and SIZE bytes (SHA256
+ * may be NULL), in the current transaction; its id goes to *ID. */
 enum perr_code store_add_import(struct store *s, const char *path,
 				const char *kind, long long size,
-				long long *id, struct perr *e);
+				const char *sha256, long long *id,
+				struct perr *e);
+
+/* *SEEN = 1 when a file of KIND with content SHA256 was imported before;
+ * with LATEST_ONLY, only when it was the last import of that KIND. */
+enum perr_code store_seen_import(struct store *s, const char *kind,
+				 const char *sha256, int latest_only,
+				 int *seen, struct perr *e);
+
+/* Record the start of a nightly run (*ID) and its end. */
+enum perr_code store_begin_run(struct store *s, long long *id,
+			       struct perr *e);
+enum perr_code store_end_run(struct store *s, long long id, int status,
+			     const char *month, long long rows_imported,
+			     long long rows_rejected, long long duration_ms,
+			     struct perr *e);
 
 /* Update the row counts of import ID. */
 enum perr_code store_finish_import(struct store *s, long long id,

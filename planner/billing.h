@@ -1,0 +1,131 @@
+/*
+ * billing.h - what the billing importers share: one GCP billing row in
+ * store units, its natural key, the exact number helpers, and the upsert
+ * into billing_line.
+ *
+ * Owner: the billing importers (billing_gcp.c, billing_vast.c).  Nothing
+ * else should need this header: the rest of the program reads the
+ * billing_line and vast_charge tables.
+ *
+ * The natural key of a billing row is built the same way from the GCP
+ * detailed export and from FOCUS, so one usage row seen in both formats
+ * (or in two overlapping exports) is stored once:
+ *
+ *   account|sku id|project|resource|start|end|labels[|ct=..][|cc=..][|cr=..]
+ *
+ * resource is the global name (FOCUS ResourceId), else the short name;
+ * start and end are unix seconds; labels are "key=value" pairs sorted by
+ * key then value and joined by ','.  Each part is kept as it is except
+ * '%', '|', control bytes (and '=' and ',' inside labels), which are
+ * written %XX, so no two different rows can share a key.  The optional
+ * tails keep apart rows that are not plain usage: ct the charge type
+ * (GCP cost_type other than "regular", FOCUS ChargeCategory other than
+ * "Usage", cost-table "Cost type" other than "Usage"; lowercased), cc the
+ * FOCUS ChargeClass, cr the cost-table credit type.
+ *
+ * Money: cost_micro + credits_micro is the net cost in USD micro-dollars
+ * in every format.  The GCP export gives the gross cost and the credits
+ * apart; FOCUS folds credits into BilledCost, so there credits_micro is 0.
+ */
+#ifndef PLANNER_BILLING_H
+#define PLANNER_BILLING_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "csvin.h"
+#include "egress_sku.h"
+#include "import.h"
+
+/* A growable byte buffer with a hard cap (LIM_CSV_ROW). */
+struct bill_buf {
+	char *p;
+	size_t n, cap;
+};
+
+/* One billing row, in store units.  The csvin_field members point into
+ * the current CSV record; an empty one is stored as NULL. */
+struct bill_line {
+	const char *source;	/* "gcp-export", "focus", "cost-table" */
+	char export_time[32];	/* YYYY-MM-DDTHH:MM:SS.ffffffZ, or "" */
+	struct csvin_field account, project, service, sku_id, sku_desc;
+	struct csvin_field region, zone, res_name, res_global, currency;
+	struct csvin_field charge, charge_class, credit_type;
+	int64_t usage_start, usage_end;
+	int64_t cost_micro, credits_micro;	/* USD */
+	const char *egress_kind;		/* static, or NULL */
+	int64_t egress_bytes;			/* when egress_kind */
+};
+
+/* What an importer holds for the length of one file. */
+struct bill_ctx {
+	struct import_ctx *c;
+	sqlite3_stmt *put;
+	struct egress_skus skus;
+	struct bill_buf labels;	/* canonical labels of the current row */
+	struct bill_buf key;
+};
+
+/* Prepare the upsert and load the egress SKU table. */
+enum perr_code bill_open(struct bill_ctx *b, struct import_ctx *c,
+			 struct perr *e);
+void bill_close(struct bill_ctx *b);
+
+/* Insert L, or replace the row with the same natural key when L's
+ * export_time is newer (an L without export_time never replaces).  Adds
+ * 1 to rows_new when something changed.  Errors are P_EDB. */
+enum perr_code bill_put(struct bill_ctx *b, const struct bill_line *l,
+			struct perr *e);
+
+/* Canonical labels of the current row into b->labels, from the GCP
+ * export's JSON array [{"key":..,"value":..},..] (ARRAY) or a FOCUS Tags
+ * object {"k":"v",..}.  An empty cell means no labels.  Returns 0, or -1
+ * with *WHY set to a static phrase. */
+int bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
+		const char **why);
+
+/* Sum of the "amount" members of the GCP credits JSON array, exactly, at
+ * scale 6.  cJSON checks the structure; the amounts are read again from
+ * their own text so that no double is involved.  0 or -1 with *WHY. */
+int bill_credits(const struct csvin_field *f, int64_t *sum,
+		 const char **why);
+
+/* Normalise an instant to "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC, fraction
+ * truncated to microseconds) in OUT (>= 32 bytes).  0 or -1. */
+int bill_norm_time(const char *s, size_t n, char *out);
+
+/* V micro-units of a currency, at RATE units per USD (a decimal at
+ * SCALE), as USD micro-dollars: V / RATE rounded half away from zero.
+ * 0, or -1 when RATE is not positive or the result is out of range. */
+int bill_to_usd(int64_t v, int64_t rate, int scale, int64_t *out);
+
+/* Parse a conversion rate at the largest scale (12, else 9) that holds
+ * it.  0 or -1 with *WHY. */
+int bill_parse_rate(const char *s, size_t n, int64_t *rate, int *scale,
+		    const char **why);
+
+/* The decimal count of 2^SHIFT-byte units at S (N bytes) as bytes,
+ * exact and rounded half away from zero.  dec_parse FLAGS apply.  0 or
+ * -1 with *WHY. */
+int bill_units_to_bytes(const char *s, size_t n, unsigned flags, int shift,
+			int64_t *out, const char **why);
+
+/* log2 of the bytes in one UNIT ("bytes" 0, "gibibyte"/"GiB" 30,
+ * "tebibyte"/"TiB" 40), or -1 when the unit is not a data size. */
+int bill_unit_shift(const struct csvin_field *unit);
+
+/* The instance id after the last "/instances/" of a resource global
+ * name, as a field (empty when there is none). */
+struct csvin_field bill_instance_id(const struct csvin_field *global);
+
+/* Fill E with "FILE:LINE: field 'NAME': expected EXPECTED, found 'TEXT'
+ * (WHY)" for column COL of the current record; returns P_EPARSE. */
+enum perr_code bill_bad_field(const struct csvin *r, int col,
+			      const char *expected, const char *why,
+			      struct perr *e);
+
+/* 1 when F holds exactly the NUL-terminated S. */
+int bill_field_is(const struct csvin_field *f, const char *s);
+
+#endif

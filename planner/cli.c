@@ -1,0 +1,317 @@
+/*
+ * cli.c - options from the command line and from a settings file.
+ * See cli.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum opt_id {
+	O_CONFIG = 256, O_DB, O_VAST_INST, O_GCP_INST, O_GCP_BILL,
+	O_VAST_BILL, O_MONTH, O_PLAN_JSON, O_PAIR_LABEL, O_RATE_CROSS,
+	O_RATE_SAME, O_KEEP_GOING, O_MIGRATE, O_DRY_RUN, O_HELP, O_VERSION,
+	O_METRICS, O_WEBHOOK, O_LOG_FORMAT, O_VAST_INST_GLOB, O_GCP_INST_GLOB,
+	O_GCP_BILL_GLOB, O_VAST_BILL_GLOB,
+	O_QUIET = 'q', O_VERBOSE = 'v'
+};
+
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, O_CONFIG },
+	{ "db", required_argument, NULL, O_DB },
+	{ "vast-instances", required_argument, NULL, O_VAST_INST },
+	{ "gcp-instances", required_argument, NULL, O_GCP_INST },
+	{ "gcp-billing", required_argument, NULL, O_GCP_BILL },
+	{ "vast-billing", required_argument, NULL, O_VAST_BILL },
+	{ "month", required_argument, NULL, O_MONTH },
+	{ "plan-json", required_argument, NULL, O_PLAN_JSON },
+	{ "pair-label", required_argument, NULL, O_PAIR_LABEL },
+	{ "rate-cross-region", required_argument, NULL, O_RATE_CROSS },
+	{ "rate-same-region", required_argument, NULL, O_RATE_SAME },
+	{ "vast-instances-glob", required_argument, NULL, O_VAST_INST_GLOB },
+	{ "gcp-instances-glob", required_argument, NULL, O_GCP_INST_GLOB },
+	{ "gcp-billing-glob", required_argument, NULL, O_GCP_BILL_GLOB },
+	{ "vast-billing-glob", required_argument, NULL, O_VAST_BILL_GLOB },
+	{ "metrics-file", required_argument, NULL, O_METRICS },
+	{ "alert-webhook", required_argument, NULL, O_WEBHOOK },
+	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
+	{ "keep-going", no_argument, NULL, O_KEEP_GOING },
+	{ "migrate", no_argument, NULL, O_MIGRATE },
+	{ "dry-run", no_argument, NULL, O_DRY_RUN },
+	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "verbose", no_argument, NULL, O_VERBOSE },
+	{ "help", no_argument, NULL, O_HELP },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+void
+cli_usage(FILE *f)
+{
+	fputs(
+"usage: planner [OPTIONS]                  import, resolve, pair, estimate\n"
+"       planner resolve [--json] [--explain] [--] LOCATION...\n"
+"       planner --help | --version\n"
+"\n"
+"The nightly run imports the inputs given, re-resolves every GPU's best\n"
+"GCP region, pairs GPUs with their CPU VMs, prices the month's traffic,\n"
+"stores the plan in the database and prints a summary.  With no input\n"
+"options it works on what the database already holds.\n"
+"\n"
+"Inputs (the format is detected from the content):\n"
+"  --vast-instances FILE   Vast.ai inventory: vastai show instances --raw\n"
+"  --gcp-instances FILE    GCP VMs: gcloud compute instances list "
+"--format=json\n"
+"  --gcp-billing FILE      GCP billing: detailed export CSV, FOCUS CSV or\n"
+"                          console cost table (repeatable)\n"
+"  --vast-billing FILE     Vast.ai charges CSV (repeatable)\n"
+"  --keep-going            skip rows that cannot be read (exit status 3)\n"
+"                          instead of refusing the whole file\n"
+"  --vast-instances-glob P, --gcp-instances-glob P\n"
+"                          import the newest file matching the pattern,\n"
+"                          unless it is the one imported last\n"
+"  --gcp-billing-glob P, --vast-billing-glob P\n"
+"                          import every matching file whose content was\n"
+"                          not imported before (repeatable)\n"
+"\n"
+"Plan:\n"
+"  --db FILE               SQLite database (default: planner.db)\n"
+"  --month YYYY-MM         month to plan (default: the latest billed)\n"
+"  --plan-json FILE        write the plan as JSON ('-' for stdout)\n"
+"  --pair-label KEY        VM label holding the Vast instance id\n"
+"                          (default: paired-gpu)\n"
+"  --rate-cross-region USD price per GiB across regions (default 0.01)\n"
+"  --rate-same-region USD  price per GiB within a region (default 0)\n"
+"\n"
+"Nightly operation:\n"
+"  --metrics-file FILE     write a Prometheus textfile (atomically)\n"
+"  --alert-webhook URL     POST the run's alerts as JSON (with retries)\n"
+"  --log-format text|json  format of messages on stderr (default text)\n"
+"\n"
+"General:\n"
+"  --config FILE           settings file of 'option = value' lines\n"
+"                          (default: /etc/planner.conf, else\n"
+"                          ./planner.conf, when present)\n"
+"  -q, --quiet             errors only\n"
+"  -v, --verbose           more detail on stderr\n"
+"  --help, --version\n"
+"\n"
+"Exit status: 0 done; 1 runtime failure (I/O, database, refused input);\n"
+"2 usage error; 3 done with alerts (unmapped locations, rejected rows);\n"
+"4 another run holds the database.\n"
+"Not in this version: --migrate and 'planner report' (see README).\n",
+	    f);
+}
+
+static enum perr_code
+add_file(struct file_list *l, const char *path, const char *opt,
+	 struct perr *e)
+{
+	if (l->n >= CLI_MAX_FILES)
+		return perr_set(e, P_EUSAGE, "--%s: at most %d files", opt,
+				CLI_MAX_FILES);
+	l->path[l->n++] = path;
+	return P_OK;
+}
+
+/* Apply option ID with argument ARG (NULL for flags). */
+static enum perr_code
+apply(struct options *o, int id, const char *arg, struct perr *e)
+{
+	switch (id) {
+	case O_CONFIG: o->config = arg; break;
+	case O_DB: o->db = arg; break;
+	case O_VAST_INST: o->vast_instances = arg; break;
+	case O_GCP_INST: o->gcp_instances = arg; break;
+	case O_GCP_BILL: return add_file(&o->gcp_billing, arg,
+					 "gcp-billing", e);
+	case O_VAST_BILL: return add_file(&o->vast_billing, arg,
+					  "vast-billing", e);
+	case O_MONTH: o->month = arg; break;
+	case O_PLAN_JSON: o->plan_json = arg; break;
+	case O_PAIR_LABEL: o->pair_label = arg; break;
+	case O_RATE_CROSS: o->rate_cross = arg; break;
+	case O_RATE_SAME: o->rate_same = arg; break;
+	case O_KEEP_GOING: o->keep_going = 1; break;
+	case O_METRICS: o->metrics_file = arg; break;
+	case O_WEBHOOK: o->alert_webhook = arg; break;
+	case O_LOG_FORMAT:
+		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0)
+			return perr_set(e, P_EUSAGE, "--log-format '%s': "
+					"expected text or json", arg);
+		o->log_format = arg;
+		break;
+	case O_VAST_INST_GLOB: o->vast_instances_glob = arg; break;
+	case O_GCP_INST_GLOB: o->gcp_instances_glob = arg; break;
+	case O_GCP_BILL_GLOB: return add_file(&o->gcp_billing_glob, arg,
+					      "gcp-billing-glob", e);
+	case O_VAST_BILL_GLOB: return add_file(&o->vast_billing_glob, arg,
+					       "vast-billing-glob", e);
+	case O_MIGRATE: o->migrate = 1; break;
+	case O_DRY_RUN: o->dry_run = 1; break;
+	case O_QUIET: o->verbosity = -1; break;
+	case O_VERBOSE: o->verbosity++; break;
+	case O_HELP: o->help = 1; break;
+	case O_VERSION: o->version = 1; break;
+	default:
+		return perr_set(e, P_EUSAGE, "unknown option (try --help)");
+	}
+	return P_OK;
+}
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && strchr(" \t\r\n", end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static const struct option *
+find_long(const char *name)
+{
+	const struct option *lo;
+
+	for (lo = longopts; lo->name; lo++)
+		if (strcmp(lo->name, name) == 0)
+			return lo;
+	return NULL;
+}
+
+/* One "key = value" line of the settings file. */
+static enum perr_code
+config_line(struct options *o, char *line, const char *path, long n,
+	    struct perr *e)
+{
+	char *eq = strchr(line, '='), *key, *val;
+	const struct option *lo;
+
+	if (eq == NULL)
+		return perr_set(e, P_EUSAGE, "%s:%ld: expected 'option = "
+				"value', found '%s'", path, n, line);
+	*eq = '\0';
+	key = trim(line);
+	val = trim(eq + 1);
+	lo = find_long(key);
+	if (lo == NULL || lo->val == O_CONFIG || lo->val == O_HELP ||
+	    lo->val == O_VERSION)
+		return perr_set(e, P_EUSAGE, "%s:%ld: unknown setting '%s'",
+				path, n, key);
+	if (lo->has_arg == no_argument) {
+		if (strcmp(val, "true") == 0)
+			return apply(o, lo->val, NULL, e);
+		if (strcmp(val, "false") == 0)
+			return P_OK;
+		return perr_set(e, P_EUSAGE, "%s:%ld: '%s' takes true or "
+				"false, found '%s'", path, n, key, val);
+	}
+	if (o->nowned == (int)(sizeof(o->owned) / sizeof(o->owned[0])))
+		return perr_set(e, P_EUSAGE, "%s:%ld: too many settings", path,
+				n);
+	if ((val = strdup(val)) == NULL)
+		return perr_set(e, P_ENOMEM, "out of memory");
+	o->owned[o->nowned++] = val;
+	return apply(o, lo->val, val, e);
+}
+
+static enum perr_code
+read_config(struct options *o, const char *path, int must_exist,
+	    struct perr *e)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	long n = 0;
+
+	if (f == NULL) {
+		if (!must_exist && errno == ENOENT)
+			return P_OK;
+		return perr_set(e, P_EUSAGE, "--config %s: %s", path,
+				strerror(errno));
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s = trim(line);
+
+		n++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (config_line(o, s, path, n, e)) {
+			fclose(f);
+			return e->code;
+		}
+	}
+	fclose(f);
+	return P_OK;
+}
+
+/* The --config value, looked up before the full parse. */
+static const char *
+config_arg(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return argv[i] + 9;
+	}
+	return NULL;
+}
+
+void
+cli_release(struct options *o)
+{
+	while (o->nowned > 0)
+		free(o->owned[--o->nowned]);
+}
+
+enum perr_code
+cli_parse(int argc, char **argv, struct options *o, struct perr *e)
+{
+	struct options cmd;
+	const char *cfg = config_arg(argc, argv);
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	memset(&cmd, 0, sizeof(cmd));
+	if (cfg == NULL && access("/etc/planner.conf", F_OK) == 0)
+		cfg = "/etc/planner.conf";
+	if (read_config(o, cfg ? cfg : "planner.conf", cfg != NULL, e))
+		return e->code;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return perr_set(e, P_EUSAGE, "%s '%s' (try --help)",
+					c == ':' ? "missing value for" :
+					"unknown option", argv[optind - 1]);
+		if (apply(&cmd, c, optarg, e))
+			return e->code;
+	}
+	if (optind < argc)
+		return perr_set(e, P_EUSAGE, "unexpected argument '%s' (try "
+				"--help)", argv[optind]);
+	/* The command line wins, option by option. */
+#define WIN(f) if (cmd.f) o->f = cmd.f
+	WIN(db); WIN(vast_instances); WIN(gcp_instances); WIN(month);
+	WIN(plan_json); WIN(pair_label); WIN(rate_cross); WIN(rate_same);
+	WIN(keep_going); WIN(migrate); WIN(dry_run); WIN(help);
+	WIN(version); WIN(verbosity); WIN(metrics_file); WIN(alert_webhook);
+	WIN(log_format); WIN(vast_instances_glob); WIN(gcp_instances_glob);
+#undef WIN
+#define WIN_LIST(f) if (cmd.f.n) o->f = cmd.f
+	WIN_LIST(gcp_billing); WIN_LIST(vast_billing);
+	WIN_LIST(gcp_billing_glob); WIN_LIST(vast_billing_glob);
+#undef WIN_LIST
+	o->config = cfg;
+	return P_OK;
+}

@@ -1,0 +1,213 @@
+/*
+ * import.c - one input file, one transaction.  See import.h.
+ */
+#define _GNU_SOURCE	/* fopencookie, for the progress line */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "import.h"
+#include "log.h"
+#include "runctl.h"
+
+/* A progress line appears when an import has run this long (s). */
+#define PROGRESS_AFTER	2
+
+/*
+ * The readers see a FILE that counts what passes through it.  On a
+ * terminal it redraws one progress line on stderr a few times a second
+ * once the import has taken a while; and when a signal asked the run to
+ * stop, it fails the next read, so the reader gives up and the import
+ * rolls back.  (sqlite3_interrupt alone is not enough: between two rows
+ * no statement is running and the interrupt is lost.)  Readers need not
+ * know about any of this.
+ */
+struct progress {
+	FILE *f;
+	const char *path;
+	long long size, done;
+	struct timespec start, last;
+	int tty;	/* draw the progress line */
+	int shown;
+};
+
+static double
+since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static ssize_t
+progress_read(void *cookie, char *buf, size_t n)
+{
+	struct progress *p = cookie;
+	size_t got;
+	struct timespec now;
+
+	if (runctl_stopped()) {
+		errno = EINTR;
+		return -1;
+	}
+	got = fread(buf, 1, n, p->f);
+	p->done += (long long)got;
+	if (!p->tty)
+		return ferror(p->f) ? -1 : (ssize_t)got;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (since(&p->start, &now) >= PROGRESS_AFTER &&
+	    since(&p->last, &now) >= 0.25 && p->size > 0) {
+		fprintf(stderr, "\rplanner: importing %s: %3d%% (%lld of "
+			"%lld MiB)", p->path, (int)(p->done * 100 / p->size),
+			p->done >> 20, p->size >> 20);
+		p->last = now;
+		p->shown = 1;
+	}
+	return ferror(p->f) ? -1 : (ssize_t)got;
+}
+
+static int
+progress_seek(void *cookie, off64_t *off, int whence)
+{
+	struct progress *p = cookie;
+
+	if (fseeko(p->f, (off_t)*off, whence) != 0)
+		return -1;
+	*off = (off64_t)ftello(p->f);
+	p->done = (long long)*off;
+	return 0;
+}
+
+/* F wrapped for progress and stop requests (F itself if that fails). */
+static FILE *
+progress_wrap(struct progress *p, FILE *f, const char *path, long long size)
+{
+	cookie_io_functions_t io = { progress_read, NULL, progress_seek,
+				     NULL };
+	FILE *w;
+
+	memset(p, 0, sizeof(*p));
+	p->tty = isatty(STDERR_FILENO) && log_enabled(LOG_WARN);
+	p->f = f;
+	p->path = path;
+	p->size = size;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	w = fopencookie(p, "rb", io);
+	return w ? w : f;
+}
+
+static void
+progress_end(struct progress *p, FILE *w)
+{
+	if (w != p->f && p->f)
+		fclose(w);
+	if (p->shown)
+		fprintf(stderr, "\r\033[K");
+}
+
+const char *
+import_kind_name(enum import_kind kind)
+{
+	switch (kind) {
+	case IMPORT_VAST_INSTANCES:
+		return "vast-instances";
+	case IMPORT_GCP_INSTANCES:
+		return "gcp-instances";
+	case IMPORT_GCP_BILLING:
+		return "gcp-billing";
+	case IMPORT_VAST_BILLING:
+		return "vast-billing";
+	}
+	return "?";
+}
+
+enum perr_code
+import_reject(struct import_ctx *c, struct perr *e)
+{
+	if (!c->opts->keep_going)
+		return e->code ? e->code : P_EPARSE;
+	c->res->rows_rejected++;
+	if (c->opts->reject)
+		c->opts->reject(c->opts->reject_ctx, e->msg);
+	e->code = P_OK;
+	e->msg[0] = '\0';
+	return P_OK;
+}
+
+/* The first bytes of F, for format detection; F is rewound. */
+static void
+read_head(FILE *f, char *head, size_t n)
+{
+	size_t got = fread(head, 1, n - 1, f);
+
+	head[got] = '\0';
+	rewind(f);
+}
+
+static enum perr_code
+dispatch(struct import_ctx *c, enum import_kind kind, FILE *f,
+	 const char *head, struct perr *e)
+{
+	switch (kind) {
+	case IMPORT_VAST_INSTANCES:
+		return import_vast_instances(c, f, head, e);
+	case IMPORT_GCP_INSTANCES:
+		return import_gcp_instances(c, f, head, e);
+	case IMPORT_GCP_BILLING:
+		return import_gcp_billing(c, f, head, e);
+	case IMPORT_VAST_BILLING:
+		return import_vast_billing(c, f, head, e);
+	}
+	return perr_set(e, P_EUSAGE, "unknown input kind");
+}
+
+static enum perr_code
+open_input(const char *path, FILE **f, long long *size, struct perr *e)
+{
+	struct stat st;
+
+	*f = fopen(path, "rb");
+	if (*f == NULL)
+		return perr_set(e, P_EIO, "%s: cannot open: %s", path,
+				strerror(errno));
+	if (fstat(fileno(*f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(*f);
+		return perr_set(e, P_EIO, "%s: not a regular file", path);
+	}
+	*size = (long long)st.st_size;
+	return P_OK;
+}
+
+enum perr_code
+import_path(struct store *s, enum import_kind kind, const char *path,
+	    const struct import_opts *opts, struct import_result *res,
+	    struct perr *e)
+{
+	struct import_ctx c = { s, path, 0, opts, res };
+	struct progress prog;
+	char head[4096];
+	long long size = 0;
+	FILE *f, *r;
+	enum perr_code rc = P_OK;
+
+	memset(res, 0, sizeof(*res));
+	if (open_input(path, &f, &size, e))
+		return e->code;
+	read_head(f, head, sizeof(head));
+	r = progress_wrap(&prog, f, path, size);
+	if (store_begin(s, e) ||
+	    store_add_import(s, path, import_kind_name(kind), size,
+			     opts->sha256, &c.import_id, e) ||
+	    dispatch(&c, kind, r, head, e) ||
+	    store_finish_import(s, c.import_id, res->rows_read,
+				res->rows_new, e) ||
+	    store_commit(s, e)) {
+		store_rollback(s);
+		rc = e->code ? e->code : P_EDB;
+	}
+	progress_end(&prog, r);
+	fclose(f);
+	return rc;
+}

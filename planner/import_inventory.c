@@ -1,0 +1,400 @@
+/*
+ * import_inventory.c - the Vast.ai and GCP instance lists (JSON forms).
+ *
+ * An inventory is a snapshot: importing one replaces the previous
+ * snapshot of the same kind inside the import's transaction, so a
+ * re-import changes nothing and a vanished instance leaves the plan.
+ *
+ * Accepted shapes, detected from the content:
+ *   Vast: the CLI's array, the page object {"instances": [...] | null},
+ *         an empty object; old and new CLI rows alike.
+ *   GCP:  gcloud's array of Instance resources, or the REST list object
+ *         {"items": [...]}; zone and machineType as URLs or basenames.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "inventory.h"
+#include "jsonin.h"
+
+/* The place in the file an element stands, for messages. */
+static enum perr_code
+elem_error(struct import_ctx *c, const struct json_doc *d, size_t i,
+	   struct perr *e, const char *field, const char *want,
+	   const cJSON *o)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field);
+
+	perr_set(e, P_EPARSE, "%s:%ld: element %zu: field '%s': expected "
+		 "%s, found %s", c->path, json_doc_elem_line(d, i), i + 1,
+		 field, want, json_type_name(v));
+	return import_reject(c, e);
+}
+
+/* Find the list of elements: a top-level array, or KEY of an object.
+ * *LIST is NULL for an object without it or with null there. */
+static enum perr_code
+find_list(struct import_ctx *c, const struct json_doc *d, const char *key,
+	  const cJSON **list, struct perr *e)
+{
+	const cJSON *v;
+
+	*list = NULL;
+	if (cJSON_IsArray(d->root)) {
+		*list = d->root;
+		return P_OK;
+	}
+	if (!cJSON_IsObject(d->root))
+		return perr_set(e, P_EPARSE, "%s:1: expected a JSON list or "
+				"an object holding '%s', found %s", c->path,
+				key, json_type_name(d->root));
+	v = cJSON_GetObjectItemCaseSensitive(d->root, key);
+	if (v == NULL || cJSON_IsNull(v)) {
+		c->res->note = v ? "the file says \"instances\": null: "
+		    "the inventory is empty" : "the file holds no instance "
+		    "list: the inventory is empty";
+		return P_OK;
+	}
+	if (!cJSON_IsArray(v))
+		return perr_set(e, P_EPARSE, "%s: field '%s': expected a list, "
+				"found %s", c->path, key, json_type_name(v));
+	*list = v;
+	return P_OK;
+}
+
+/* ---- Vast.ai ------------------------------------------------------ */
+
+static const char *
+bad_vast_field(const cJSON *o, struct gpu_row *r)
+{
+	int k;
+
+	if (json_get_int(o, "id", &r->id) != 1 || r->id <= 0)
+		return "id";
+	k = json_get_string(o, "geolocation", &r->loc);
+	if (k < 0)
+		return "geolocation";
+	r->loc_state = k ? "value" :
+	    cJSON_GetObjectItemCaseSensitive(o, "geolocation") ? "null" :
+	    "missing";
+	if (json_get_string(o, "actual_status", &r->status) < 0)
+		return "actual_status";
+	if (json_get_string(o, "label", &r->label) < 0)
+		return "label";
+	if (json_get_string(o, "gpu_name", &r->gpu_name) < 0)
+		return "gpu_name";
+	if (json_get_string(o, "public_ipaddr", &r->ip) < 0)
+		return "public_ipaddr";
+	if (json_get_string(o, "ssh_host", &r->ssh) < 0)
+		return "ssh_host";
+	if (json_get_int(o, "ssh_port", &r->ssh_port) < 0)
+		return "ssh_port";
+	if (json_get_int(o, "num_gpus", &r->num_gpus) < 0)
+		return "num_gpus";
+	return NULL;
+}
+
+static enum perr_code
+vast_elements(struct import_ctx *c, const struct json_doc *d,
+	      const cJSON *list, sqlite3_stmt *st, struct perr *e)
+{
+	const cJSON *o;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(o, list) {
+		struct gpu_row r;
+		const char *bad;
+		enum perr_code rc;
+
+		memset(&r, 0, sizeof(r));
+		c->res->rows_read++;
+		if (!cJSON_IsObject(o)) {
+			perr_set(e, P_EPARSE, "%s:%ld: element %zu: expected "
+				 "an instance object, found %s", c->path,
+				 json_doc_elem_line(d, i), i + 1,
+				 json_type_name(o));
+			if (import_reject(c, e))
+				return e->code;
+		} else if ((bad = bad_vast_field(o, &r)) != NULL) {
+			if (elem_error(c, d, i, e, bad, strcmp(bad, "id") == 0 ?
+				       "a positive integer" : "a value of the "
+				       "documented type", o))
+				return e->code;
+		} else if ((rc = inv_insert_gpu(c, st, &r, e)) == 1) {
+			perr_set(e, P_EPARSE, "%s:%ld: element %zu: id %lld "
+				 "appears twice", c->path,
+				 json_doc_elem_line(d, i), i + 1, r.id);
+			if (import_reject(c, e))
+				return e->code;
+		} else if (rc)
+			return rc;
+		else
+			c->res->rows_new++;
+		i++;
+	}
+	return P_OK;
+}
+
+static enum perr_code
+vast_json(struct import_ctx *c, FILE *f, struct perr *e)
+{
+	struct json_doc d;
+	const cJSON *list;
+	sqlite3_stmt *st = NULL;
+	enum perr_code rc;
+
+	if ((rc = json_doc_load(&d, f, c->path, "instances", e)) == P_OK &&
+	    (rc = find_list(c, &d, "instances", &list, e)) == P_OK &&
+	    (rc = inv_begin(c, "gpu", &st, e)) == P_OK && list)
+		rc = vast_elements(c, &d, list, st, e);
+	sqlite3_finalize(st);
+	json_doc_release(&d);
+	return rc;
+}
+
+static char
+first_char(const char *head)
+{
+	const unsigned char *p = (const unsigned char *)head;
+
+	if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		p += 3;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	return (char)*p;
+}
+
+enum perr_code
+import_vast_instances(struct import_ctx *c, FILE *f, const char *head,
+		      struct perr *e)
+{
+	char ch = first_char(head);
+
+	c->res->format = "vast-json";
+	if (ch == '[' || ch == '{')
+		return vast_json(c, f, e);
+	if (ch == '\0')
+		return perr_set(e, P_EPARSE, "%s: the file is empty; expected "
+				"the JSON of 'vastai show instances --raw'",
+				c->path);
+	return import_vast_instances_csv(c, f, e);
+}
+
+/* ---- GCP ---------------------------------------------------------- */
+
+struct gcp_row {
+	struct vm_row v;	/* what is stored; points into the below */
+	const char *zone_url, *mtype, *self;
+	char zone[64], region[64], project[128], mt[128];
+	char *labels;		/* canonical "k=v\n" lines; owned */
+};
+
+/* The project named in ".../projects/P/..." of URL, if any. */
+static void
+project_of(const char *url, char *out, size_t n)
+{
+	const char *p = url ? strstr(url, "projects/") : NULL;
+	size_t k = 0;
+
+	out[0] = '\0';
+	if (p == NULL)
+		return;
+	for (p += 9; p[k] && p[k] != '/' && k + 1 < n; k++)
+		out[k] = p[k];
+	out[k] = '\0';
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Labels as sorted "k=v" lines; returns NULL on a non-string value. */
+static char *
+canonical_labels(const cJSON *labels, const char *pair_key,
+		 const char **pair, int *bad)
+{
+	const cJSON *l;
+	char **lines = NULL, *out;
+	size_t n = 0, total = 1, i;
+
+	*bad = 0;
+	cJSON_ArrayForEach(l, labels) {
+		if (!cJSON_IsString(l)) {
+			*bad = 1;
+			continue;
+		}
+		if (strcmp(l->string, pair_key) == 0)
+			*pair = l->valuestring;
+		n++;
+	}
+	lines = calloc(n + 1, sizeof(*lines));
+	i = 0;
+	cJSON_ArrayForEach(l, labels) {
+		size_t len;
+
+		if (!cJSON_IsString(l) || lines == NULL)
+			continue;
+		len = strlen(l->string) + strlen(l->valuestring) + 3;
+		if ((lines[i] = malloc(len)) != NULL)
+			snprintf(lines[i++], len, "%s=%s\n", l->string,
+				 l->valuestring);
+		total += len;
+	}
+	if (lines == NULL)
+		return NULL;
+	qsort(lines, i, sizeof(*lines), cmp_str);
+	out = calloc(1, total);
+	for (n = 0; n < i; n++) {
+		if (out)
+			strcat(out, lines[n]);
+		free(lines[n]);
+	}
+	free(lines);
+	return out;
+}
+
+static void
+gcp_network(const cJSON *o, struct vm_row *r)
+{
+	const cJSON *nic = cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(o, "networkInterfaces"), 0);
+	const cJSON *ac = cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(nic, "accessConfigs"), 0);
+
+	if (json_get_string(nic, "networkIP", &r->nip) < 0)
+		r->nip = NULL;
+	if (json_get_string(ac, "natIP", &r->natip) < 0)
+		r->natip = NULL;
+}
+
+static int
+gcp_local_ssd(const cJSON *o)
+{
+	const cJSON *d;
+	const char *type;
+
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(o, "disks"))
+		if (json_get_string(d, "type", &type) == 1 &&
+		    strcmp(type, "SCRATCH") == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+bad_gcp_field(const cJSON *o, struct gcp_row *r, const char *pair_key)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(o, "labels");
+	struct vm_row *v = &r->v;
+	int bad;
+
+	if (json_get_string(o, "name", &v->name) != 1 || !*v->name)
+		return "name";
+	if (json_get_string(o, "zone", &r->zone_url) != 1 ||
+	    inv_zone_region(r->zone_url, r->zone, sizeof(r->zone), r->region,
+			    sizeof(r->region)))
+		return "zone";
+	v->zone = r->zone;
+	v->region = r->region;
+	if (cJSON_IsString(id) && *id->valuestring &&
+	    strspn(id->valuestring, "0123456789") == strlen(id->valuestring))
+		v->id = id->valuestring;
+	else if (id && !cJSON_IsNull(id))
+		return "id";
+	if (json_get_string(o, "machineType", &r->mtype) < 0)
+		return "machineType";
+	if (r->mtype)
+		inv_zone_region(r->mtype, r->mt, sizeof(r->mt), NULL, 0);
+	v->machine_type = r->mtype ? r->mt : NULL;
+	if (json_get_string(o, "status", &v->status) < 0)
+		return "status";
+	if (json_get_string(o, "selfLink", &r->self) < 0)
+		return "selfLink";
+	project_of(r->self ? r->self : r->zone_url, r->project,
+		   sizeof(r->project));
+	v->project = r->project[0] ? r->project : NULL;
+	if (labels && !cJSON_IsNull(labels)) {
+		if (!cJSON_IsObject(labels))
+			return "labels";
+		r->labels = canonical_labels(labels, pair_key, &v->pair, &bad);
+		v->labels = r->labels;
+		if (bad)
+			return "labels";
+	}
+	gcp_network(o, v);
+	v->local_ssd = gcp_local_ssd(o);
+	return NULL;
+}
+
+static enum perr_code
+gcp_one(struct import_ctx *c, const struct json_doc *d, size_t i,
+	const cJSON *o, sqlite3_stmt *st, struct perr *e)
+{
+	struct gcp_row r;
+	const char *bad;
+	enum perr_code rc = P_OK;
+
+	memset(&r, 0, sizeof(r));
+	if (!cJSON_IsObject(o)) {
+		perr_set(e, P_EPARSE, "%s:%ld: element %zu: expected an "
+			 "instance object, found %s", c->path,
+			 json_doc_elem_line(d, i), i + 1, json_type_name(o));
+		return import_reject(c, e);
+	}
+	bad = bad_gcp_field(o, &r, c->opts->pair_label_key);
+	if (bad)
+		rc = elem_error(c, d, i, e, bad, strcmp(bad, "zone") == 0 ?
+				"a zone name or URL" : "a value of the "
+				"documented type", o);
+	else if ((rc = inv_insert_vm(c, st, &r.v, e)) == 1) {
+		perr_set(e, P_EPARSE, "%s:%ld: element %zu: VM '%s' in %s "
+			 "appears twice", c->path, json_doc_elem_line(d, i),
+			 i + 1, r.v.name, r.v.zone);
+		rc = import_reject(c, e);
+	} else if (rc == P_OK)
+		c->res->rows_new++;
+	free(r.labels);
+	return rc;
+}
+
+static enum perr_code
+gcp_json(struct import_ctx *c, FILE *f, struct perr *e)
+{
+	struct json_doc d;
+	const cJSON *list = NULL, *o;
+	sqlite3_stmt *st = NULL;
+	enum perr_code rc;
+	size_t i = 0;
+
+	if ((rc = json_doc_load(&d, f, c->path, "items", e)) == P_OK &&
+	    (rc = find_list(c, &d, "items", &list, e)) == P_OK &&
+	    (rc = inv_begin(c, "vm", &st, e)) == P_OK && list) {
+		cJSON_ArrayForEach(o, list) {
+			c->res->rows_read++;
+			if ((rc = gcp_one(c, &d, i++, o, st, e)) != P_OK)
+				break;
+		}
+	}
+	sqlite3_finalize(st);
+	json_doc_release(&d);
+	return rc;
+}
+
+enum perr_code
+import_gcp_instances(struct import_ctx *c, FILE *f, const char *head,
+		     struct perr *e)
+{
+	char ch = first_char(head);
+
+	c->res->format = "gcloud-json";
+	if (ch == '[' || ch == '{')
+		return gcp_json(c, f, e);
+	if (ch == '\0')
+		return perr_set(e, P_EPARSE, "%s: the file is empty; expected "
+				"the output of 'gcloud compute instances list "
+				"--format=json'", c->path);
+	return import_gcp_instances_csv(c, f, e);
+}

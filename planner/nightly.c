@@ -1,0 +1,391 @@
+/*
+ * nightly.c - one unattended run, start to end.  See nightly.h.
+ *
+ * Order: take the run lock, open the database, record the run, import
+ * the named files and the new files found by the glob patterns (each in
+ * its own transaction), plan the month, then report: alerts to stderr,
+ * the database and the webhook; metrics to the textfile; the summary to
+ * stdout.  A refused file stops the run before planning (exit 1), since a
+ * plan from half the inputs would mislead.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "http.h"
+#include "import.h"
+#include "log.h"
+#include "metrics.h"
+#include "money.h"
+#include "nightly.h"
+#include "planrun.h"
+#include "resolve.h"
+#include "runctl.h"
+#include "sha256.h"
+#include "store.h"
+#include "timeutil.h"
+
+struct run {
+	const struct options *o;
+	struct store store;
+	struct resolver *resolver;
+	struct alerts alerts;
+	struct plan plan;
+	int planned;
+	long long run_id;
+	long long rows_imported, rows_rejected;
+	long unmapped;
+	struct timespec t0;
+};
+
+static int
+exit_for(enum perr_code c)
+{
+	switch (c) {
+	case P_EUSAGE:
+		return EXIT_USAGE;
+	case P_ELOCKED:
+		return EXIT_LOCKED;
+	default:
+		return EXIT_FAILURE_RT;
+	}
+}
+
+static int64_t
+elapsed_ms(const struct run *r)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)(t.tv_sec - r->t0.tv_sec) * 1000 +
+	    (t.tv_nsec - r->t0.tv_nsec) / 1000000;
+}
+
+/* ---- imports ------------------------------------------------------ */
+
+static void
+on_reject(void *ctx, const char *msg)
+{
+	struct run *r = ctx;
+
+	log_error("rejected: %s", msg);
+	alerts_add(&r->alerts, "rejected-row", NULL, "%s", msg);
+}
+
+static enum perr_code
+import_one(struct run *r, enum import_kind kind, const char *path,
+	   const char *sha, struct perr *e)
+{
+	struct import_opts io = { r->o->keep_going, r->o->pair_label ?
+				  r->o->pair_label : "paired-gpu", on_reject,
+				  r, sha };
+	struct import_result res;
+
+	if (import_path(&r->store, kind, path, &io, &res, e)) {
+		if (runctl_stopped())
+			perr_set(e, P_ESTOPPED, "stopped by signal %d while "
+				 "importing '%s'; that file was rolled back",
+				 runctl_stopped(), path);
+		else
+			perr_prefix(e, "import refused, database unchanged "
+				    "by '%s'", path);
+		return e->code;
+	}
+	r->rows_imported += res.rows_new;
+	r->rows_rejected += res.rows_rejected;
+	if (res.note)
+		log_warn("%s: %s", path, res.note);
+	log_info("%s: %s, %lld rows read, %lld new or changed, %lld "
+		 "rejected", path, res.format, res.rows_read, res.rows_new,
+		 res.rows_rejected);
+	return P_OK;
+}
+
+static enum perr_code
+hash_file(const char *path, char hex[65], struct perr *e)
+{
+	unsigned char buf[65536];
+	struct sha256 h;
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return perr_set(e, P_EIO, "%s: cannot open: %s", path,
+				strerror(errno));
+	sha256_init(&h);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sha256_update(&h, buf, n);
+	n = (size_t)ferror(f);
+	fclose(f);
+	if (n)
+		return perr_set(e, P_EIO, "%s: read error", path);
+	sha256_final_hex(&h, hex);
+	return P_OK;
+}
+
+/* Import a discovered file unless its content was seen: for billing,
+ * in any earlier import; for an inventory, in the latest one only. */
+static enum perr_code
+import_found(struct run *r, enum import_kind kind, const char *path,
+	     struct perr *e)
+{
+	char hex[65];
+	int seen;
+	int latest = kind == IMPORT_VAST_INSTANCES ||
+	    kind == IMPORT_GCP_INSTANCES;
+
+	if (hash_file(path, hex, e) ||
+	    store_seen_import(&r->store, import_kind_name(kind), hex, latest,
+			      &seen, e))
+		return e->code;
+	if (seen) {
+		log_info("%s: already imported (same content), skipped", path);
+		return P_OK;
+	}
+	return import_one(r, kind, path, hex, e);
+}
+
+static int
+newer_first(const void *a, const void *b)
+{
+	struct stat sa, sb;
+
+	if (stat(*(char *const *)a, &sa) || stat(*(char *const *)b, &sb))
+		return 0;
+	if (sa.st_mtime != sb.st_mtime)
+		return sa.st_mtime < sb.st_mtime ? 1 : -1;
+	return -strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every file matching PATTERN (or only the newest when NEWEST). */
+static enum perr_code
+import_glob(struct run *r, enum import_kind kind, const char *pattern,
+	    int newest, struct perr *e)
+{
+	glob_t g;
+	size_t i;
+	int rc = glob(pattern, GLOB_ERR, NULL, &g);
+
+	if (rc == GLOB_NOMATCH) {
+		log_info("%s: no file matches", pattern);
+		return P_OK;
+	}
+	if (rc != 0)
+		return perr_set(e, P_EIO, "%s: cannot search: %s", pattern,
+				rc == GLOB_ABORTED ? "read error" :
+				"out of memory");
+	if (newest)
+		qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), newer_first);
+	for (i = 0; i < (newest ? 1 : g.gl_pathc); i++)
+		if (import_found(r, kind, g.gl_pathv[i], e))
+			break;
+	globfree(&g);
+	return i < (newest ? 1 : g.gl_pathc) ? e->code : P_OK;
+}
+
+/* Inventories first, so that billing rows find their VMs. */
+static enum perr_code
+import_all(struct run *r, struct perr *e)
+{
+	const struct options *o = r->o;
+	int i;
+
+#define ONE(k, p) if ((p) && import_one(r, k, p, NULL, e)) return e->code
+#define GLOB(k, p, n) if ((p) && import_glob(r, k, p, n, e)) return e->code
+	ONE(IMPORT_VAST_INSTANCES, o->vast_instances);
+	GLOB(IMPORT_VAST_INSTANCES, o->vast_instances_glob, 1);
+	ONE(IMPORT_GCP_INSTANCES, o->gcp_instances);
+	GLOB(IMPORT_GCP_INSTANCES, o->gcp_instances_glob, 1);
+	for (i = 0; i < o->gcp_billing.n; i++)
+		ONE(IMPORT_GCP_BILLING, o->gcp_billing.path[i]);
+	for (i = 0; i < o->gcp_billing_glob.n; i++)
+		GLOB(IMPORT_GCP_BILLING, o->gcp_billing_glob.path[i], 0);
+	for (i = 0; i < o->vast_billing.n; i++)
+		ONE(IMPORT_VAST_BILLING, o->vast_billing.path[i]);
+	for (i = 0; i < o->vast_billing_glob.n; i++)
+		GLOB(IMPORT_VAST_BILLING, o->vast_billing_glob.path[i], 0);
+#undef ONE
+#undef GLOB
+	return P_OK;
+}
+
+/* ---- plan --------------------------------------------------------- */
+
+static enum perr_code
+parse_rate(const char *text, const char *opt, int64_t *out, struct perr *e)
+{
+	const char *why = "negative";
+
+	if (text == NULL)
+		return P_OK;
+	if (dec_parse(text, strlen(text), 6, DEC_STRICT, out, &why) ||
+	    *out < 0)
+		return perr_set(e, P_EUSAGE, "--%s '%s': expected a price in "
+				"USD per GiB such as 0.01 (%s)", opt, text,
+				why);
+	return P_OK;
+}
+
+static enum perr_code
+choose_month(struct run *r, struct plan *p, struct perr *e)
+{
+	const char *m = r->o->month;
+	int64_t a, b;
+
+	if (m == NULL)
+		return plan_default_month(&r->store, p->month,
+					  sizeof(p->month), e);
+	if (month_parse(m, &a, &b))
+		return perr_set(e, P_EUSAGE, "--month '%s': expected YYYY-MM",
+				m);
+	snprintf(p->month, sizeof(p->month), "%s", m);
+	return P_OK;
+}
+
+/* Write the plan to PATH through a temporary file, so a reader never
+ * sees half a plan. */
+static enum perr_code
+write_plan_file(const struct plan *p, const char *path, struct perr *e)
+{
+	char tmp[4096];
+	FILE *f;
+	int bad;
+
+	if (strcmp(path, "-") == 0)
+		return plan_write_json(p, stdout, e);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if ((f = fopen(tmp, "w")) == NULL)
+		return perr_set(e, P_EIO, "--plan-json %s: %s", path,
+				strerror(errno));
+	bad = plan_write_json(p, f, e) != P_OK;
+	bad |= fflush(f) != 0 || ferror(f);
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		remove(tmp);
+		return perr_set(e, P_EIO, "--plan-json %s: write failed", path);
+	}
+	return P_OK;
+}
+
+static void
+unmapped_alert(void *ctx, const char *loc, long count)
+{
+	struct run *r = ctx;
+
+	r->unmapped++;
+	log_warn("unmapped location '%s' (%ld GPU%s)", loc, count,
+		 count == 1 ? "" : "s");
+	alerts_add(&r->alerts, "unmapped-location", loc, "no GCP region for "
+		   "location '%s' (%ld GPU%s)", loc, count,
+		   count == 1 ? "" : "s");
+}
+
+static enum perr_code
+make_plan(struct run *r, struct perr *e)
+{
+	struct plan *p = &r->plan;
+	const char *pj = r->o->plan_json;
+
+	if (rate_card_load(&p->rates, &p->assumed_bytes_per_day, e) ||
+	    parse_rate(r->o->rate_cross, "rate-cross-region",
+		       &p->rates.cross_micro_per_gib, e) ||
+	    parse_rate(r->o->rate_same, "rate-same-region",
+		       &p->rates.same_micro_per_gib, e) ||
+	    choose_month(r, p, e) ||
+	    resolver_open(&r->resolver, e) ||
+	    plan_load(&r->store, r->resolver, p, e) ||
+	    plan_save(&r->store, p, e))
+		return e->code;
+	r->planned = 1;
+	plan_each_unmapped(p, unmapped_alert, r);
+	if (pj && write_plan_file(p, pj, e))
+		return e->code;
+	if (r->o->verbosity >= 0)
+		plan_write_summary(p, pj && strcmp(pj, "-") == 0 ? stderr :
+				   stdout);
+	return P_OK;
+}
+
+/* ---- the run ------------------------------------------------------ */
+
+static void
+post_alerts(struct run *r, int status)
+{
+	struct perr e = { P_OK, "" };
+	char *body;
+
+	if (r->o->alert_webhook == NULL || r->alerts.n == 0)
+		return;
+	body = alerts_json(&r->alerts, r->planned ? r->plan.month : NULL,
+			   status);
+	if (body == NULL ||
+	    http_post_json(r->o->alert_webhook, body, 4, 500, 10, &e))
+		log_error("alert webhook: %s", body ? e.msg : "out of memory");
+	free(body);
+}
+
+/* Record the end of the run; failures here only warn, since the work
+ * itself is done. */
+static void
+finish(struct run *r, int status)
+{
+	struct perr e = { P_OK, "" };
+	struct run_stats rs;
+
+	rs.finished_at = (int64_t)time(NULL);
+	rs.duration_ms = elapsed_ms(r);
+	rs.rows_imported = r->rows_imported;
+	rs.rows_rejected = r->rows_rejected;
+	rs.unmapped = r->unmapped;
+	rs.alerts = (long)r->alerts.n;
+	rs.status = status;
+	if (alerts_save(&r->store, r->run_id, &r->alerts, &e) ||
+	    store_end_run(&r->store, r->run_id, status,
+			  r->planned ? r->plan.month : NULL, r->rows_imported,
+			  r->rows_rejected, rs.duration_ms, &e))
+		log_warn("%s", e.msg);
+	if (r->o->metrics_file &&
+	    metrics_write(r->o->metrics_file, r->planned ? &r->plan : NULL,
+			  &rs, &e))
+		log_error("%s", e.msg);
+	post_alerts(r, status);
+}
+
+int
+nightly_run(const struct options *o)
+{
+	static struct run r;
+	struct perr e = { P_OK, "" };
+	const char *db = o->db ? o->db : "planner.db";
+	int status = EXIT_DONE;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	if (runctl_lock(db, &e) || store_open(&r.store, db, &e)) {
+		log_error("%s", e.msg);
+		return exit_for(e.code);
+	}
+	runctl_signals(r.store.db);
+	if (store_begin_run(&r.store, &r.run_id, &e) ||
+	    import_all(&r, &e) || make_plan(&r, &e)) {
+		log_error("%s", e.msg);
+		status = exit_for(e.code);
+	} else if (r.alerts.n)
+		status = EXIT_ALERTS;
+	runctl_signals(NULL);
+	if (r.run_id)
+		finish(&r, status);
+	plan_release(&r.plan);
+	alerts_release(&r.alerts);
+	resolver_free(r.resolver);
+	store_close(&r.store);
+	runctl_unlock();
+	return status;
+}

@@ -1,0 +1,176 @@
+/*
+ * plan.c - the planning core: pairing and pricing.  See plan.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "money.h"
+#include "plan.h"
+
+long long
+plan_parse_pair_label(const char *v)
+{
+	long long id = 0;
+
+	if (v == NULL)
+		return 0;
+	if (strncmp(v, "vast-", 5) == 0)
+		v += 5;
+	if (*v == '\0' || *v == '0')
+		return 0;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9' || id > 100000000000000LL)
+			return 0;
+		id = id * 10 + (*v - '0');
+	}
+	return id;
+}
+
+const char *
+egress_source_name(enum egress_source s)
+{
+	switch (s) {
+	case EGRESS_GCP_BILLING:
+		return "gcp-billing";
+	case EGRESS_VAST_BILLING:
+		return "vast-billing";
+	case EGRESS_ASSUMED:
+		break;
+	}
+	return "assumed";
+}
+
+static int
+cmp_gpu_id(const void *key, const void *elem)
+{
+	long long a = *(const long long *)key;
+	long long b = ((const struct plan_gpu *)elem)->id;
+
+	return a < b ? -1 : a > b;
+}
+
+static struct plan_gpu *
+find_gpu(struct plan *p, long long id)
+{
+	return bsearch(&id, p->gpus, p->ngpus, sizeof(*p->gpus), cmp_gpu_id);
+}
+
+/* Billing beats Vast charges beats the assumed default: the first is the
+ * VM's own metered egress, the second the GPU side's view of it. */
+static void
+choose_egress(const struct plan *p, struct plan_pair *q)
+{
+	int64_t days = (p->end - p->start) / 86400;
+
+	if (q->vm->has_billing) {
+		q->egress_bytes = q->vm->billing_egress_bytes;
+		q->source = EGRESS_GCP_BILLING;
+	} else if (q->gpu->has_vast_bw) {
+		q->egress_bytes = q->gpu->vast_bw_bytes;
+		q->source = EGRESS_VAST_BILLING;
+	} else {
+		q->egress_bytes = p->assumed_bytes_per_day * days;
+		q->source = EGRESS_ASSUMED;
+	}
+}
+
+/* Whole cents, so that totals are the sums of the lines shown. */
+static int64_t
+cents(int64_t micro)
+{
+	return dec_rescale(micro, 6, 2) * 10000;
+}
+
+static void
+price(const struct plan *p, struct plan_pair *q)
+{
+	const struct resolution *r = &q->gpu->res;
+
+	q->cross = -1;
+	if (r->conf < CONF_MEDIUM || r->region[0] == '\0')
+		return;
+	q->cross = strcmp(r->region, q->vm->region) != 0;
+	q->cost_micro = cents(money_for_bytes(q->egress_bytes, q->cross ?
+	    p->rates.cross_micro_per_gib : p->rates.same_micro_per_gib));
+	q->cost_after_micro = cents(money_for_bytes(q->egress_bytes,
+	    p->rates.same_micro_per_gib));
+	q->savings_micro = q->cost_micro - q->cost_after_micro;
+}
+
+static void
+add_totals(struct plan_totals *t, const struct plan_pair *q)
+{
+	t->pairs++;
+	t->egress_bytes += q->egress_bytes;
+	if (q->cross < 0) {
+		t->undetermined++;
+		return;
+	}
+	if (q->cross)
+		t->cross_pairs++;
+	else
+		t->same_pairs++;
+	t->cost_micro += q->cost_micro;
+	t->cost_after_micro += q->cost_after_micro;
+	t->savings_micro += q->savings_micro;
+}
+
+int
+plan_build(struct plan *p)
+{
+	size_t i;
+
+	free(p->pairs);
+	p->npairs = 0;
+	memset(&p->t, 0, sizeof(p->t));
+	p->pairs = calloc(p->nvms ? p->nvms : 1, sizeof(*p->pairs));
+	if (p->pairs == NULL)
+		return -1;
+	for (i = 0; i < p->nvms; i++) {
+		struct plan_vm *vm = &p->vms[i];
+		struct plan_gpu *g;
+		struct plan_pair *q;
+
+		vm->gpu_id = plan_parse_pair_label(vm->pair_label);
+		if (vm->gpu_id == 0) {
+			vm->unpaired = "malformed pairing label";
+			p->t.unpaired_vms++;
+			continue;
+		}
+		if ((g = find_gpu(p, vm->gpu_id)) == NULL) {
+			vm->unpaired = "GPU not in the Vast inventory";
+			p->t.unpaired_vms++;
+			continue;
+		}
+		q = &p->pairs[p->npairs++];
+		q->vm = vm;
+		q->gpu = g;
+		g->nvms++;
+		choose_egress(p, q);
+		price(p, q);
+		add_totals(&p->t, q);
+	}
+	p->t.gpus = (long)p->ngpus;
+	for (i = 0; i < p->ngpus; i++)
+		p->t.unpaired_gpus += p->gpus[i].nvms == 0;
+	return 0;
+}
+
+void
+plan_release(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ngpus; i++)
+		free(p->gpus[i].location);
+	for (i = 0; i < p->nvms; i++) {
+		free(p->vms[i].name);
+		free(p->vms[i].zone);
+		free(p->vms[i].region);
+		free(p->vms[i].pair_label);
+	}
+	free(p->gpus);
+	free(p->vms);
+	free(p->pairs);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,98 @@
+/*
+ * plan.h - pairing GPUs with their CPU VMs and pricing the traffic.
+ *
+ * The planning core: given the GPUs (each already resolved to its best
+ * region), the labelled VMs and each VM's monthly egress, plan_build()
+ * pairs them and works out cost now, cost after a move and the saving.
+ * It does no I/O, so tests drive it directly; planrun.c feeds it from
+ * the store and writes what it decides.
+ *
+ * Money is integer micro-dollars, rounded to whole cents per pair, so the
+ * totals are the exact sums of the lines a reader sees.
+ *
+ * Ownership: struct plan owns its arrays and the strings in them;
+ * plan_release() frees them.  Pairs point into p->gpus and p->vms.
+ */
+#ifndef PLANNER_PLAN_H
+#define PLANNER_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "resolve.h"
+
+struct rate_card {
+	int64_t cross_micro_per_gib;	/* across regions */
+	int64_t same_micro_per_gib;	/* within one region */
+};
+
+enum egress_source {
+	EGRESS_GCP_BILLING,	/* the VM's Data Transfer Out rows */
+	EGRESS_VAST_BILLING,	/* the GPU's Vast bandwidth charges */
+	EGRESS_ASSUMED		/* the configured default volume */
+};
+
+struct plan_gpu {
+	long long id;
+	char *location;		/* NULL when null or missing */
+	char loc_state[8];	/* "value", "null", "missing" */
+	struct resolution res;
+	int nvms;		/* VMs paired with it */
+	int has_vast_bw;	/* Vast bandwidth charges exist this month */
+	int64_t vast_bw_bytes;
+};
+
+struct plan_vm {
+	char *name, *zone, *region, *pair_label;
+	int has_billing;	/* billing rows for it exist this month */
+	int64_t billing_egress_bytes;
+	long long gpu_id;	/* parsed from pair_label; 0 if malformed */
+	const char *unpaired;	/* why it pairs with nothing, or NULL */
+};
+
+struct plan_pair {
+	struct plan_vm *vm;
+	struct plan_gpu *gpu;
+	int cross;		/* 1 across regions, 0 same, -1 undetermined */
+	int64_t egress_bytes;
+	enum egress_source source;
+	int64_t cost_micro, cost_after_micro, savings_micro; /* cross >= 0 */
+};
+
+struct plan_totals {
+	long gpus, pairs, cross_pairs, same_pairs, undetermined;
+	long unpaired_gpus, unpaired_vms;
+	int64_t egress_bytes;	/* of all pairs */
+	int64_t cost_micro, cost_after_micro, savings_micro;
+};
+
+struct plan {
+	char month[8];
+	int64_t start, end;		/* the month, [start, end) */
+	struct rate_card rates;
+	int64_t assumed_bytes_per_day;	/* default egress when unknown */
+	struct plan_gpu *gpus;		/* sorted by id */
+	size_t ngpus;
+	struct plan_vm *vms;		/* every VM with a pairing label */
+	size_t nvms;
+	struct plan_pair *pairs;
+	size_t npairs;
+	struct plan_totals t;
+};
+
+/* Parse a pairing label value: "21300724" or "vast-21300724".  Returns
+ * the id, or 0 when the value is malformed. */
+long long plan_parse_pair_label(const char *v);
+
+/* Pair every VM with its GPU, choose each pair's egress, and price it.
+ * Requires p->gpus sorted by id and resolved.  Returns 0, or -1 when
+ * memory ran out. */
+int plan_build(struct plan *p);
+
+/* Free everything P owns. */
+void plan_release(struct plan *p);
+
+/* "gcp-billing", "vast-billing", "assumed". */
+const char *egress_source_name(enum egress_source s);
+
+#endif

@@ -1,0 +1,462 @@
+/*
+ * planout.c - the plan as JSON, as a summary, and as the month's
+ * snapshot in the store.  See planrun.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "money.h"
+#include "planrun.h"
+
+/* ---- unmapped locations ------------------------------------------- */
+
+static const char *
+loc_text(const struct plan_gpu *g)
+{
+	if (g->location)
+		return g->location;
+	return strcmp(g->loc_state, "null") == 0 ? "<null>" : "<missing>";
+}
+
+void
+plan_each_unmapped(const struct plan *p,
+		   void (*fn)(void *ctx, const char *loc, long count),
+		   void *ctx)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->ngpus; i++) {
+		const char *loc = loc_text(&p->gpus[i]);
+		long count = 0;
+
+		if (p->gpus[i].res.conf != CONF_NONE)
+			continue;
+		for (j = 0; j < i; j++)	/* seen already? */
+			if (p->gpus[j].res.conf == CONF_NONE &&
+			    strcmp(loc_text(&p->gpus[j]), loc) == 0)
+				break;
+		if (j < i)
+			continue;
+		for (j = i; j < p->ngpus; j++)
+			count += p->gpus[j].res.conf == CONF_NONE &&
+			    strcmp(loc_text(&p->gpus[j]), loc) == 0;
+		fn(ctx, loc, count);
+	}
+}
+
+/* ---- JSON --------------------------------------------------------- */
+
+/* Numbers go in as text so that money is printed exactly. */
+static void
+add_dec(cJSON *o, const char *key, int64_t v, int scale)
+{
+	char buf[40];
+
+	cJSON_AddRawToObject(o, key, dec_format(v, scale, buf, sizeof(buf)));
+}
+
+/* A rate: as many decimals as it needs ("0.01", "0"). */
+static void
+add_rate(cJSON *o, const char *key, int64_t micro)
+{
+	char buf[40];
+
+	cJSON_AddRawToObject(o, key,
+			     dec_trim(dec_format(micro, 6, buf, sizeof(buf))));
+}
+
+static void
+add_money(cJSON *o, const char *key, int64_t micro, int valid)
+{
+	if (valid)
+		add_dec(o, key, dec_rescale(micro, 6, 2), 2);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void
+add_str_or_null(cJSON *o, const char *key, const char *v)
+{
+	if (v && *v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void
+add_id(cJSON *o, const char *key, long long id)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", id);
+	cJSON_AddStringToObject(o, key, buf);
+}
+
+static void
+add_resolution(cJSON *o, const struct resolution *r)
+{
+	add_str_or_null(o, "best_region", r->region);
+	add_str_or_null(o, "best_zone", r->zone);
+	cJSON_AddStringToObject(o, "method", r->method);
+	if (r->conf == CONF_NONE) {
+		cJSON_AddNullToObject(o, "distance_km");
+		cJSON_AddNullToObject(o, "est_rtt_ms");
+	} else {
+		add_dec(o, "distance_km", (int64_t)(r->distance_km * 10 + .5),
+			1);
+		add_dec(o, "est_rtt_ms", (int64_t)(r->est_rtt_ms * 10 + .5),
+			1);
+	}
+	cJSON_AddStringToObject(o, "confidence", confidence_name(r->conf));
+}
+
+static cJSON *
+pair_json(const struct plan_pair *q)
+{
+	cJSON *o = cJSON_CreateObject();
+	int ok = q->cross >= 0;
+
+	add_id(o, "gpu_id", q->gpu->id);
+	if (q->gpu->location)
+		cJSON_AddStringToObject(o, "gpu_location", q->gpu->location);
+	else
+		cJSON_AddNullToObject(o, "gpu_location");
+	add_resolution(o, &q->gpu->res);
+	cJSON_AddStringToObject(o, "cpu_name", q->vm->name);
+	cJSON_AddStringToObject(o, "cpu_zone", q->vm->zone);
+	cJSON_AddStringToObject(o, "cpu_region", q->vm->region);
+	if (ok)
+		cJSON_AddBoolToObject(o, "cross_region", q->cross);
+	else
+		cJSON_AddNullToObject(o, "cross_region");
+	add_dec(o, "egress_gb", bytes_to_milli_gib(q->egress_bytes), 3);
+	cJSON_AddStringToObject(o, "egress_source",
+				egress_source_name(q->source));
+	add_money(o, "cost_usd", q->cost_micro, ok);
+	add_money(o, "cost_after_usd", q->cost_after_micro, ok);
+	add_money(o, "savings_usd", q->savings_micro, ok);
+	return o;
+}
+
+static cJSON *
+totals_json(const struct plan *p)
+{
+	const struct plan_totals *t = &p->t;
+	cJSON *o = cJSON_CreateObject();
+	long det = t->cross_pairs + t->same_pairs;
+
+	cJSON_AddNumberToObject(o, "gpus", t->gpus);
+	cJSON_AddNumberToObject(o, "pairs", t->pairs);
+	cJSON_AddNumberToObject(o, "cross_region_pairs", t->cross_pairs);
+	cJSON_AddNumberToObject(o, "same_region_pairs", t->same_pairs);
+	cJSON_AddNumberToObject(o, "undetermined_pairs", t->undetermined);
+	add_dec(o, "egress_gb", bytes_to_milli_gib(t->egress_bytes), 3);
+	add_money(o, "cost_usd", t->cost_micro, 1);
+	add_money(o, "cost_after_usd", t->cost_after_micro, 1);
+	add_money(o, "savings_usd", t->savings_micro, 1);
+	if (det)	/* share of determined pairs already in place */
+		add_dec(o, "hit_rate", (t->same_pairs * 10000 + det / 2) / det,
+			4);
+	else
+		cJSON_AddNullToObject(o, "hit_rate");
+	return o;
+}
+
+static void
+unmapped_json(void *ctx, const char *loc, long count)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "location", loc);
+	cJSON_AddNumberToObject(o, "count", count);
+	cJSON_AddItemToArray(ctx, o);
+}
+
+static cJSON *
+unpaired_json(const struct plan *p, int gpus)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	size_t i;
+
+	for (i = 0; gpus && i < p->ngpus; i++) {
+		if (p->gpus[i].nvms)
+			continue;
+		o = cJSON_CreateObject();
+		add_id(o, "gpu_id", p->gpus[i].id);
+		add_str_or_null(o, "gpu_location", p->gpus[i].location);
+		add_resolution(o, &p->gpus[i].res);
+		cJSON_AddItemToArray(a, o);
+	}
+	for (i = 0; !gpus && i < p->nvms; i++) {
+		if (!p->vms[i].unpaired)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "cpu_name", p->vms[i].name);
+		cJSON_AddStringToObject(o, "cpu_zone", p->vms[i].zone);
+		cJSON_AddStringToObject(o, "pair_label", p->vms[i].pair_label);
+		cJSON_AddStringToObject(o, "reason", p->vms[i].unpaired);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *
+plan_json(const struct plan *p)
+{
+	cJSON *root = cJSON_CreateObject(), *rates, *pairs, *unm;
+	size_t i;
+
+	cJSON_AddStringToObject(root, "month", p->month);
+	rates = cJSON_AddObjectToObject(root, "rates");
+	add_rate(rates, "cross_region_usd_per_gb",
+		 p->rates.cross_micro_per_gib);
+	add_rate(rates, "same_region_usd_per_gb",
+		 p->rates.same_micro_per_gib);
+	cJSON_AddStringToObject(rates, "unit", "GiB");
+	pairs = cJSON_AddArrayToObject(root, "pairs");
+	for (i = 0; i < p->npairs; i++)
+		cJSON_AddItemToArray(pairs, pair_json(&p->pairs[i]));
+	cJSON_AddItemToObject(root, "totals", totals_json(p));
+	cJSON_AddItemToObject(root, "unpaired_gpus", unpaired_json(p, 1));
+	cJSON_AddItemToObject(root, "unpaired_cpus", unpaired_json(p, 0));
+	unm = cJSON_AddArrayToObject(root, "unmapped_locations");
+	plan_each_unmapped(p, unmapped_json, unm);
+	return root;
+}
+
+enum perr_code
+plan_write_json(const struct plan *p, FILE *f, struct perr *e)
+{
+	cJSON *root = plan_json(p);
+	char *text = cJSON_Print(root);
+	int bad;
+
+	cJSON_Delete(root);
+	if (text == NULL)
+		return perr_set(e, P_ENOMEM, "out of memory");
+	bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
+	free(text);
+	return bad ? perr_set(e, P_EIO, "writing the plan failed") : P_OK;
+}
+
+/* ---- summary ------------------------------------------------------ */
+
+/* V at SCALE decimals with thousands separators, for people only. */
+static const char *
+pretty(int64_t v, int scale, char *buf, size_t n)
+{
+	char raw[40], *dot;
+	size_t len, head, i, o = 0;
+
+	dec_format(v, scale, raw, sizeof(raw));
+	dot = strchr(raw, '.');
+	len = dot ? (size_t)(dot - raw) : strlen(raw);
+	head = raw[0] == '-';
+	for (i = 0; raw[i] && o + 2 < n; i++) {
+		buf[o++] = raw[i];
+		if (i >= head && i + 1 < len && (len - i - 1) % 3 == 0)
+			buf[o++] = ',';
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static void
+summary_unmapped(void *ctx, const char *loc, long count)
+{
+	fprintf(ctx, "    %-30s %ld GPU%s\n", *loc ? loc : "(empty)", count,
+		count == 1 ? "" : "s");
+}
+
+void
+plan_write_summary(const struct plan *p, FILE *f)
+{
+	const struct plan_totals *t = &p->t;
+	long det = t->cross_pairs + t->same_pairs;
+	char a[48], b[48];
+
+	fprintf(f, "Plan for %s (rate card: $%s/GiB across regions, "
+		"$%s/GiB within one)\n", p->month,
+		dec_trim(dec_format(p->rates.cross_micro_per_gib, 6, a,
+				    sizeof(a))),
+		dec_trim(dec_format(p->rates.same_micro_per_gib, 6, b,
+				    sizeof(b))));
+	fprintf(f, "  GPUs                %6ld  (%ld without a CPU VM)\n",
+		t->gpus, t->unpaired_gpus);
+	fprintf(f, "  pairs               %6ld  (%ld cross-region, %ld same "
+		"region, %ld undetermined)\n", t->pairs, t->cross_pairs,
+		t->same_pairs, t->undetermined);
+	fprintf(f, "  unpaired CPU VMs    %6ld\n", t->unpaired_vms);
+	fprintf(f, "  egress              %s GiB\n",
+		pretty(bytes_to_milli_gib(t->egress_bytes), 3, a, sizeof(a)));
+	fprintf(f, "  cost now            $%s\n",
+		pretty(dec_rescale(t->cost_micro, 6, 2), 2, a, sizeof(a)));
+	fprintf(f, "  cost after moves    $%s\n",
+		pretty(dec_rescale(t->cost_after_micro, 6, 2), 2, a,
+		       sizeof(a)));
+	fprintf(f, "  savings             $%s per month\n",
+		pretty(dec_rescale(t->savings_micro, 6, 2), 2, a, sizeof(a)));
+	if (det)
+		fprintf(f, "  hit rate            %5.1f %%  (%ld of %ld "
+			"determined pairs in the same region)\n",
+			100.0 * (double)t->same_pairs / (double)det,
+			t->same_pairs, det);
+	else
+		fprintf(f, "  hit rate            n/a (no determined pairs)\n");
+	fprintf(f, "  unmapped locations:\n");
+	plan_each_unmapped(p, summary_unmapped, f);
+}
+
+/* ---- snapshot ----------------------------------------------------- */
+
+static enum perr_code
+save_run(struct store *s, const struct plan *p, const char *now,
+	 struct perr *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_prepare(s, "INSERT INTO plan_run VALUES "
+			  "(?,?,?,?,?,?,?,?,?,?,?,?)", &st, e))
+		return e->code;
+	sqlite3_bind_text(st, 1, p->month, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, p->rates.cross_micro_per_gib);
+	sqlite3_bind_int64(st, 4, p->rates.same_micro_per_gib);
+	sqlite3_bind_int64(st, 5, p->t.gpus);
+	sqlite3_bind_int64(st, 6, p->t.pairs);
+	sqlite3_bind_int64(st, 7, p->t.cross_pairs);
+	sqlite3_bind_int64(st, 8, p->t.undetermined);
+	sqlite3_bind_int64(st, 9, p->t.egress_bytes);
+	sqlite3_bind_int64(st, 10, p->t.cost_micro);
+	sqlite3_bind_int64(st, 11, p->t.cost_after_micro);
+	sqlite3_bind_int64(st, 12, p->t.savings_micro);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? P_OK : store_fail(s, rc, e, "saving plan");
+}
+
+static void
+bind_money(sqlite3_stmt *st, int i, int64_t v, int valid)
+{
+	if (valid)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int
+save_pair(sqlite3_stmt *st, const char *month, const struct plan_pair *q)
+{
+	const struct resolution *r = &q->gpu->res;
+	int ok = q->cross >= 0;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, month, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, q->vm->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, q->vm->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, q->gpu->id);
+	store_bind_text(st, 5, q->gpu->location, -1);
+	store_bind_text(st, 6, r->region[0] ? r->region : NULL, -1);
+	store_bind_text(st, 7, r->zone[0] ? r->zone : NULL, -1);
+	sqlite3_bind_text(st, 8, r->method, -1, SQLITE_STATIC);
+	if (r->conf != CONF_NONE)
+		sqlite3_bind_double(st, 9, r->distance_km);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_text(st, 10, confidence_name(r->conf), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, q->vm->region, -1, SQLITE_STATIC);
+	if (ok)
+		sqlite3_bind_int(st, 12, q->cross);
+	else
+		sqlite3_bind_null(st, 12);
+	sqlite3_bind_int64(st, 13, q->egress_bytes);
+	sqlite3_bind_text(st, 14, egress_source_name(q->source), -1,
+			  SQLITE_STATIC);
+	bind_money(st, 15, q->cost_micro, ok);
+	bind_money(st, 16, q->cost_after_micro, ok);
+	bind_money(st, 17, q->savings_micro, ok);
+	return sqlite3_step(st);
+}
+
+struct unmapped_ctx {
+	sqlite3_stmt *st;
+	const char *now;
+	int rc;
+};
+
+static void
+save_unmapped(void *ctx, const char *loc, long count)
+{
+	struct unmapped_ctx *u = ctx;
+
+	sqlite3_reset(u->st);
+	sqlite3_bind_text(u->st, 1, loc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(u->st, 2, count);
+	sqlite3_bind_text(u->st, 3, u->now, -1, SQLITE_STATIC);
+	if (sqlite3_step(u->st) != SQLITE_DONE)
+		u->rc = 1;
+}
+
+static enum perr_code
+save_pairs(struct store *s, const struct plan *p, const char *now,
+	   struct perr *e)
+{
+	sqlite3_stmt *st = NULL, *um = NULL;
+	struct unmapped_ctx u = { NULL, now, 0 };
+	size_t i;
+	enum perr_code rc;
+
+	if ((rc = store_prepare(s, "INSERT INTO plan_pair VALUES "
+				"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st,
+				e)) ||
+	    (rc = store_prepare(s, "INSERT INTO unmapped_location VALUES "
+				"(?1, ?2, ?3, ?3) ON CONFLICT(location) DO "
+				"UPDATE SET count = ?2, last_seen = ?3",
+				&um, e)))
+		goto out;
+	for (i = 0; i < p->npairs; i++)
+		if (save_pair(st, p->month, &p->pairs[i]) != SQLITE_DONE) {
+			rc = store_fail(s, SQLITE_ERROR, e, "saving a pair");
+			goto out;
+		}
+	u.st = um;
+	plan_each_unmapped(p, save_unmapped, &u);
+	if (u.rc)
+		rc = store_fail(s, SQLITE_ERROR, e, "saving unmapped");
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(um);
+	return rc;
+}
+
+enum perr_code
+plan_save(struct store *s, const struct plan *p, struct perr *e)
+{
+	char now[32];
+	sqlite3_stmt *st;
+	int rc;
+
+	store_now(now, sizeof(now));
+	if (store_begin(s, e))
+		return e->code;
+	if (store_prepare(s, "DELETE FROM plan_run WHERE month = ?", &st, e))
+		goto fail;
+	sqlite3_bind_text(st, 1, p->month, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_fail(s, rc, e, "replacing the plan");
+		goto fail;
+	}
+	if (save_run(s, p, now, e) || save_pairs(s, p, now, e) ||
+	    store_commit(s, e))
+		goto fail;
+	return P_OK;
+fail:
+	store_rollback(s);
+	return e->code;
+}

@@ -1,0 +1,547 @@
+/*
+ * resolve.c - from a Vast location string to a GCP region.  See
+ * resolve.h.
+ *
+ * Owned by the resolver work.  The steps: split the string into parts
+ * (resolver_parse); find the country in the last part (an ISO code or a
+ * name); find the most specific place the other parts name inside that
+ * country (a subdivision, then a city inside it); take its point, and
+ * the region nearest to it.  Only a large country known by itself is
+ * not pretended to be a point: it gets its documented default region
+ * with confidence low.  The gazetteer and the region catalog hold every
+ * fact; this file holds only the rules.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gazetteer.h"
+#include "geo.h"
+#include "regions.h"
+#include "resolve.h"
+
+#define CACHE_SLOTS	8192	/* distinct locations memoised */
+#define CACHE_FILL	6144	/* stop adding past 3/4 full */
+
+/* Vast's continent suffixes; "NA" there is North America. */
+static const char *const continents[] = {
+	"AF", "AN", "AS", "EU", "NA", "OC", "SA"
+};
+
+struct cache_entry {
+	char *key;			/* NULL: free */
+	struct resolution res;
+};
+
+struct memo {
+	struct cache_entry slot[CACHE_SLOTS];
+	size_t used;
+};
+
+struct resolver {
+	struct gazetteer *gaz;
+	struct region_catalog *cat;
+	struct memo *memo;		/* NULL if it could not be had */
+};
+
+/* What the parts before the country were found to name. */
+struct place {
+	const struct gaz_country *country;
+	const struct gaz_sub *sub;
+	const struct gaz_city *city;
+	int explicit_country;		/* the string named the country */
+	const char *unknown;		/* a part that matched nothing */
+};
+
+/* Open the gazetteer and the region catalog. */
+enum perr_code
+resolver_open(struct resolver **rp, struct perr *e)
+{
+	struct resolver *r;
+	enum perr_code rc;
+
+	*rp = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return perr_set(e, P_ENOMEM, "resolver");
+	if ((rc = gaz_open(&r->gaz, e)) != P_OK ||
+	    (rc = regions_open(&r->cat, e)) != P_OK) {
+		resolver_free(r);
+		return rc;
+	}
+	r->memo = calloc(1, sizeof(*r->memo));
+	*rp = r;
+	return P_OK;
+}
+
+/* Release R and everything it owns; NULL is fine. */
+void
+resolver_free(struct resolver *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	if (r->memo != NULL)
+		for (i = 0; i < CACHE_SLOTS; i++)
+			free(r->memo->slot[i].key);
+	free(r->memo);
+	gaz_free(r->gaz);
+	regions_free(r->cat);
+	free(r);
+}
+
+/* The catalog regions come from. */
+const struct region_catalog *
+resolver_regions(const struct resolver *r)
+{
+	return r->cat;
+}
+
+/* The word for C. */
+const char *
+confidence_name(enum confidence c)
+{
+	switch (c) {
+	case CONF_HIGH:
+		return "high";
+	case CONF_MEDIUM:
+		return "medium";
+	case CONF_LOW:
+		return "low";
+	default:
+		return "none";
+	}
+}
+
+/* ------------------------------------------------------------------
+ * Parsing.
+ */
+
+static int
+is_continent(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 2)
+		return 0;
+	for (i = 0; i < sizeof(continents) / sizeof(continents[0]); i++)
+		if ((s[0] & ~0x20) == continents[i][0] &&
+		    (s[1] & ~0x20) == continents[i][1])
+			return 1;
+	return 0;
+}
+
+/* The country a part names: a two- or three-letter ISO code, else a
+ * country name.  NULL if it names none. */
+static const struct gaz_country *
+country_of(const struct resolver *r, const char *part)
+{
+	const struct gaz_country *c;
+	char key[GAZ_KEY_MAX];
+	size_t n = strlen(part);
+
+	if ((n == 2 || n == 3) &&
+	    (c = gaz_country_by_code(r->gaz, part, n)) != NULL)
+		return c;
+	gaz_normalize(part, n, key, sizeof(key));
+	return gaz_country_by_name(r->gaz, key);
+}
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+			   end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+/* Split on commas into P, trimmed, empty parts dropped; only the last
+ * RESOLVE_MAX_PARTS parts are kept. */
+static void
+split_parts(const char *location, struct loc_parts *p)
+{
+	char *s, *comma, *t;
+	size_t len = strlen(location);
+
+	memset(p, 0, sizeof(*p));
+	if (len >= sizeof(p->buf)) {
+		len = sizeof(p->buf) - 1;
+		p->cut = 1;
+	}
+	memcpy(p->buf, location, len);
+	p->buf[len] = '\0';
+	for (s = p->buf; s != NULL; s = comma) {
+		if ((comma = strchr(s, ',')) != NULL)
+			*comma++ = '\0';
+		t = trim(s);
+		if (*t == '\0')
+			continue;
+		if (p->n == RESOLVE_MAX_PARTS) {
+			memmove(p->part, p->part + 1,
+				(RESOLVE_MAX_PARTS - 1) * sizeof(p->part[0]));
+			p->n--;
+			p->cut = 1;
+		}
+		p->part[p->n++] = t;
+	}
+}
+
+/* Split LOCATION and drop a continent suffix that follows a country. */
+void
+resolver_parse(const struct resolver *r, const char *location,
+	       struct loc_parts *p)
+{
+	split_parts(location ? location : "", p);
+	if (p->n >= 2 && is_continent(p->part[p->n - 1]) &&
+	    country_of(r, p->part[p->n - 2]) != NULL) {
+		p->n--;
+		p->continent_dropped = 1;
+	}
+}
+
+/* ------------------------------------------------------------------
+ * Locating.
+ */
+
+/* Whether subdivision S lies inside (or is) subdivision OUTER. */
+static int
+sub_inside(const struct resolver *r, const struct gaz_sub *s,
+	   const struct gaz_sub *outer)
+{
+	const struct gaz_sub *p;
+
+	for (p = s; p != NULL; p = gaz_sub_at(r->gaz, p->parent))
+		if (p == outer)
+			return 1;
+	return 0;
+}
+
+/* Whether part KEY is only the country's own name ("Czechia, CZ"). */
+static int
+own_name(const struct resolver *r, const struct gaz_country *c,
+	 const char *key)
+{
+	return gaz_country_by_name(r->gaz, key) == c;
+}
+
+/*
+ * Find the subdivision: the part nearest the country that names one,
+ * made more specific by earlier parts that name one inside it.  Returns
+ * the index of the part it came from (N if none), so only earlier parts
+ * are read as cities.
+ */
+static int
+find_sub(const struct resolver *r, char keys[][GAZ_KEY_MAX], int n,
+	 struct place *pl)
+{
+	const struct gaz_sub *s;
+	int i, at = n;
+
+	for (i = n - 1; i >= 0; i--) {
+		if (keys[i][0] == '\0' || own_name(r, pl->country, keys[i]))
+			continue;
+		s = gaz_sub_find(r->gaz, pl->country, keys[i]);
+		if (s == NULL)
+			continue;
+		if (pl->sub == NULL || (s != pl->sub &&
+					sub_inside(r, s, pl->sub))) {
+			pl->sub = s;
+			at = i;
+		}
+	}
+	return at;
+}
+
+/* The most specific part that names a city (inside the subdivision, if
+ * one was found); the first part that names nothing is remembered. */
+static void
+find_city(const struct resolver *r, char keys[][GAZ_KEY_MAX],
+	  const struct loc_parts *p, int before, struct place *pl)
+{
+	int i;
+
+	for (i = 0; i < before; i++) {
+		if (keys[i][0] == '\0' || own_name(r, pl->country, keys[i]))
+			continue;
+		pl->city = gaz_city_find(r->gaz, pl->country, keys[i],
+					 pl->sub);
+		if (pl->city != NULL)
+			return;
+		if (pl->unknown == NULL && pl->sub == NULL)
+			pl->unknown = p->part[i];
+	}
+}
+
+/* Read the first N parts of P inside PL->country (and PL->sub, if the
+ * caller already knows it). */
+static void
+locate(const struct resolver *r, const struct loc_parts *p, int n,
+       struct place *pl)
+{
+	char keys[RESOLVE_MAX_PARTS][GAZ_KEY_MAX];
+	int i, before = n;
+
+	for (i = 0; i < n; i++)
+		gaz_normalize(p->part[i], strlen(p->part[i]), keys[i],
+			      GAZ_KEY_MAX);
+	if (pl->sub == NULL)
+		before = find_sub(r, keys, n, pl);
+	find_city(r, keys, p, before, pl);
+	if (pl->sub == NULL && pl->city == NULL && pl->unknown == NULL)
+		for (i = 0; i < n; i++)
+			if (keys[i][0] != '\0' &&
+			    !own_name(r, pl->country, keys[i])) {
+				pl->unknown = p->part[i];
+				break;
+			}
+}
+
+/* ------------------------------------------------------------------
+ * Choosing the region.
+ */
+
+static void
+set_region(const struct resolver *r, struct resolution *out,
+	   const struct gcp_region *g, double km)
+{
+	snprintf(out->region, sizeof(out->region), "%s", g->name);
+	snprintf(out->zone, sizeof(out->zone), "%s", region_default_zone(g));
+	out->distance_km = km;
+	out->est_rtt_ms = regions_estimate_rtt_ms(r->cat, km);
+}
+
+/* The region nearest to (LAT, LON). */
+static void
+nearest(const struct resolver *r, struct resolution *out, double lat,
+	double lon)
+{
+	const struct gcp_region *g;
+	double km;
+
+	out->located = 1;
+	out->lat = lat;
+	out->lon = lon;
+	if (regions_nearest(r->cat, lat, lon, &g, &km, 1) == 1)
+		set_region(r, out, g, km);
+}
+
+static void
+unmapped(struct resolution *out, const char *why, const char *what)
+{
+	out->method = "unmapped";
+	out->conf = CONF_NONE;
+	out->region[0] = out->zone[0] = '\0';
+	snprintf(out->reason, sizeof(out->reason), "%s%s%.100s%s", why,
+		 what ? " '" : "", what ? what : "", what ? "'" : "");
+}
+
+/* Only the country is known: its point, or its documented default when
+ * it is too large to be a point. */
+static void
+country_level(const struct resolver *r, const struct place *pl,
+	      struct resolution *out)
+{
+	const struct gaz_country *c = pl->country;
+	const struct gcp_region *g;
+
+	if (!c->has_point) {
+		unmapped(out, "no point for country", c->code);
+		return;
+	}
+	snprintf(out->place, sizeof(out->place), "%.*s (%s)",
+		 (int)c->name_len, c->name, c->code);
+	if (pl->unknown != NULL)
+		snprintf(out->reason, sizeof(out->reason),
+			 "'%.60s' not found in %s; country only",
+			 pl->unknown, c->code);
+	if (!c->large) {
+		out->method = "country";
+		out->conf = CONF_MEDIUM;
+		nearest(r, out, c->lat, c->lon);
+		return;
+	}
+	out->method = "country-default";
+	out->conf = CONF_LOW;
+	out->located = 1;
+	out->lat = c->lat;
+	out->lon = c->lon;
+	if (pl->unknown == NULL)
+		snprintf(out->reason, sizeof(out->reason), "only the large "
+			 "country %s is known: default region", c->code);
+	if ((g = regions_find(r->cat, c->default_region)) == NULL) {
+		nearest(r, out, c->lat, c->lon);
+		return;
+	}
+	set_region(r, out, g, geo_distance_km(c->lat, c->lon, g->lat,
+					      g->lon));
+}
+
+/* Turn what was found into the answer. */
+static void
+answer(const struct resolver *r, const struct place *pl,
+       struct resolution *out)
+{
+	const struct gaz_sub *s = pl->sub;
+	enum confidence sure = pl->explicit_country ? CONF_HIGH : CONF_MEDIUM;
+
+	snprintf(out->country, sizeof(out->country), "%s", pl->country->code);
+	if (pl->city != NULL) {
+		out->method = "city";
+		out->conf = sure;
+		snprintf(out->place, sizeof(out->place), "%.*s (city, %s)",
+			 (int)pl->city->name_len, pl->city->name,
+			 pl->city->sub >= 0 ?
+			 gaz_sub_at(r->gaz, pl->city->sub)->code :
+			 pl->country->code);
+		nearest(r, out, pl->city->lat, pl->city->lon);
+	} else if (s != NULL && s->has_point) {
+		out->method = "subdivision";
+		out->conf = sure;
+		snprintf(out->place, sizeof(out->place), "%.*s (%s)",
+			 (int)s->name_len, s->name, s->code);
+		nearest(r, out, s->lat, s->lon);
+	} else
+		country_level(r, pl, out);
+}
+
+/*
+ * No part is a country: the last part may still be a subdivision name
+ * that only one country has ("Texas"); the country is then inferred,
+ * and the answer is at most medium.
+ */
+static int
+infer_country(const struct resolver *r, const struct loc_parts *p, int n,
+	      struct place *pl)
+{
+	char key[GAZ_KEY_MAX];
+	const struct gaz_sub *s;
+
+	if (n < 1)
+		return 0;
+	gaz_normalize(p->part[n - 1], strlen(p->part[n - 1]), key,
+		      sizeof(key));
+	if ((s = gaz_sub_find_global(r->gaz, key)) == NULL)
+		return 0;
+	memset(pl, 0, sizeof(*pl));
+	pl->country = gaz_country_at(r->gaz, s->country);
+	pl->sub = s;
+	locate(r, p, n - 1, pl);
+	return 1;
+}
+
+static void
+resolve_parts(const struct resolver *r, const struct loc_parts *p,
+	      struct resolution *out)
+{
+	struct place pl;
+	const char *last = p->part[p->n - 1];
+	int code_like = strlen(last) == 2 && isalpha((unsigned char)last[0]) &&
+	    isalpha((unsigned char)last[1]);
+
+	memset(&pl, 0, sizeof(pl));
+	if (p->n == 1 && is_continent(last)) {
+		unmapped(out, "only a continent code", last);
+		return;
+	}
+	pl.country = country_of(r, last);
+	pl.explicit_country = 1;
+	if (pl.country != NULL) {
+		locate(r, p, p->n - 1, &pl);
+
+		/* "X, NA" where X is no country: NA may be Namibia or
+		 * North America; keep Namibia only if X is in it. */
+		if (is_continent(last) && pl.sub == NULL && pl.city == NULL) {
+			if (infer_country(r, p, p->n - 1, &pl))
+				pl.explicit_country = 0;
+			else {
+				unmapped(out, "a continent or country code "
+					 "after an unknown place", last);
+				return;
+			}
+		}
+	} else if (code_like) {
+		unmapped(out, "unknown country code", last);
+		return;
+	} else if (!infer_country(r, p, p->n, &pl)) {
+		unmapped(out, "no country found in", last);
+		return;
+	}
+	answer(r, &pl, out);
+}
+
+static void
+resolve_uncached(const struct resolver *r, const char *location,
+		 struct resolution *out)
+{
+	struct loc_parts p;
+
+	memset(out, 0, sizeof(*out));
+	out->method = "unmapped";
+	if (location == NULL) {
+		unmapped(out, "no location (null)", NULL);
+		return;
+	}
+	resolver_parse(r, location, &p);
+	if (p.n == 0) {
+		unmapped(out, "empty location", NULL);
+		return;
+	}
+	resolve_parts(r, &p, out);
+}
+
+/* ------------------------------------------------------------------
+ * The memo.
+ */
+
+static size_t
+cache_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s != '\0')
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static struct cache_entry *
+cache_slot(struct memo *m, const char *location)
+{
+	size_t i = cache_hash(location) & (CACHE_SLOTS - 1);
+
+	while (m->slot[i].key != NULL &&
+	       strcmp(m->slot[i].key, location) != 0)
+		i = (i + 1) & (CACHE_SLOTS - 1);
+	return &m->slot[i];
+}
+
+/* Resolve LOCATION, from the memo when it was seen before. */
+void
+resolver_resolve(const struct resolver *r, const char *location,
+		 struct resolution *out)
+{
+	struct cache_entry *ce;
+
+	if (location == NULL || r->memo == NULL ||
+	    strlen(location) >= LIM_LOCATION) {
+		resolve_uncached(r, location, out);
+		return;
+	}
+	ce = cache_slot(r->memo, location);
+	if (ce->key != NULL) {
+		*out = ce->res;
+		return;
+	}
+	resolve_uncached(r, location, out);
+	if (r->memo->used < CACHE_FILL &&
+	    (ce->key = strdup(location)) != NULL) {
+		ce->res = *out;
+		r->memo->used++;
+	}
+}

@@ -1,0 +1,69 @@
+#!/bin/sh
+# t0200 - bad input: each refused file names file and line, exits 1 and
+# leaves the database exactly as it was.
+. "$(dirname "$0")/lib.sh"
+
+db="$T/p.db"
+"$PLANNER" --db "$db" --vast-instances "$DEMO/vast_instances.json" \
+	--gcp-instances "$DEMO/gcp_instances.json" >/dev/null 2>&1
+digest=$(db_digest "$db")
+
+# refused NAME KIND FILE PATTERN: import must fail, stderr match PATTERN.
+refused() {
+	expect_status 1 "$1: refused" "$PLANNER" --db "$db" "--$2" "$3"
+	if grep -q -- "$4" "$T/err"; then pass "$1: message"
+	else fail "$1: message lacks '$4'"; sed 's/^/  | /' "$T/err"; fi
+	expect_eq "$1: database unchanged" "$(db_digest "$db")" "$digest"
+}
+
+head -c 3000 "$DEMO/vast_instances.json" >"$T/trunc.json"
+refused "truncated JSON" vast-instances "$T/trunc.json" "trunc.json:[0-9]*:"
+
+printf '{"instances":[{"id":7,"geolocation":"Texas, US"}]}\nCurrent: {}\n' \
+	>"$T/b03.json"
+refused "B03 trailing data" vast-instances "$T/b03.json" \
+	"b03.json:2:1: unexpected data after the JSON document"
+
+printf '[\n {"id": 1},\n {"id": "2"}\n]\n' >"$T/type.json"
+refused "wrong type" vast-instances "$T/type.json" \
+	"type.json:3: element 2: field 'id': expected a positive integer"
+
+printf '[{"name":"a","zone":"us-central1-a","labels":{"x":1}}]' \
+	>"$T/labels.json"
+refused "label not a string" gcp-instances "$T/labels.json" "'labels'"
+
+{ head -n 3 "$DEMO/gcp_billing.csv"; echo "a,b,c"; } >"$T/short.csv"
+refused "CSV row with too few fields" gcp-billing "$T/short.csv" \
+	"short.csv:4"
+
+refused "missing file" gcp-billing "$T/nonexistent.csv" \
+	"nonexistent.csv: cannot open"
+: >"$T/empty.json"
+refused "empty file" vast-instances "$T/empty.json" "empty"
+
+d=0
+while [ $d -lt 100 ]; do printf '['; d=$((d + 1)); done >"$T/deep.json"
+refused "deep nesting" vast-instances "$T/deep.json" "nesting deeper"
+
+printf '[{"id":1,"geolocation":"Qu\351bec, CA"}]' >"$T/latin1.json"
+refused "invalid UTF-8" vast-instances "$T/latin1.json" "invalid UTF-8"
+
+# B04: null, empty and absent lists are an empty inventory, not an error.
+for doc in '[]' '{"instances": []}' '{}' '{"instances": null}'; do
+	printf '%s' "$doc" >"$T/b04.json"
+	expect_status 0 "B04 $doc" "$PLANNER" --db "$T/b04.db" \
+		--vast-instances "$T/b04.json" --month 2025-06
+	expect_eq "B04 $doc: no GPUs" \
+		"$(sqlite3 "$T/b04.db" 'SELECT COUNT(*) FROM gpu')" 0
+done
+check "B04 warns of a null list" grep -q "null" "$T/err"
+
+# --keep-going: the bad element is reported, the rest imported, exit 3.
+printf '[{"id":1,"geolocation":"Texas, US"},{"id":"x"},{"id":3}]' \
+	>"$T/kg.json"
+expect_status 3 "keep-going exits 3" "$PLANNER" --db "$T/kg.db" \
+	--keep-going --vast-instances "$T/kg.json" --month 2025-06
+check "keep-going names the element" grep -q "element 2" "$T/err"
+expect_eq "keep-going imports the rest" \
+	"$(sqlite3 "$T/kg.db" 'SELECT COUNT(*) FROM gpu')" 2
+finish

@@ -1,0 +1,158 @@
+/*
+ * test_plan.c - pairing and pricing (plan.h), driven without a database.
+ */
+#include <stdlib.h>
+
+#include "money.h"
+#include "plan.h"
+#include "t.h"
+
+#define GIB BYTES_PER_GIB
+
+static void
+test_labels(void)
+{
+	CHECK_INT(plan_parse_pair_label("21300724"), 21300724);
+	CHECK_INT(plan_parse_pair_label("vast-21349338"), 21349338);
+	CHECK_INT(plan_parse_pair_label(""), 0);
+	CHECK_INT(plan_parse_pair_label("vast-"), 0);
+	CHECK_INT(plan_parse_pair_label("gpu-12"), 0);
+	CHECK_INT(plan_parse_pair_label("12a"), 0);
+	CHECK_INT(plan_parse_pair_label("-12"), 0);
+	CHECK_INT(plan_parse_pair_label("0"), 0);
+	CHECK_INT(plan_parse_pair_label("99999999999999999999999"), 0);
+	CHECK_INT(plan_parse_pair_label(NULL), 0);
+}
+
+static void
+gpu(struct plan_gpu *g, long long id, const char *region,
+    enum confidence conf)
+{
+	memset(g, 0, sizeof(*g));
+	g->id = id;
+	snprintf(g->res.region, sizeof(g->res.region), "%s", region);
+	g->res.conf = conf;
+	g->res.method = conf == CONF_NONE ? "unmapped" : "subdivision";
+}
+
+static void
+vm(struct plan_vm *v, const char *name, const char *region,
+   const char *label, long long gib)
+{
+	memset(v, 0, sizeof(*v));
+	v->name = strdup(name);
+	v->zone = strdup("zone-x");
+	v->region = strdup(region);
+	v->pair_label = strdup(label);
+	v->has_billing = gib >= 0;
+	v->billing_egress_bytes = gib >= 0 ? gib * GIB : 0;
+}
+
+/* Six GPUs, seven labelled VMs: every way a pair can turn out. */
+static void
+build_fixture(struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->month, sizeof(p->month), "2025-06");
+	p->start = 1748736000;
+	p->end = p->start + 30 * 86400;
+	p->rates.cross_micro_per_gib = 10000;	/* $0.01 */
+	p->rates.same_micro_per_gib = 0;
+	p->assumed_bytes_per_day = 100 * GIB;
+	p->ngpus = 6;
+	p->gpus = calloc(p->ngpus, sizeof(*p->gpus));
+	gpu(&p->gpus[0], 10, "northamerica-northeast1", CONF_HIGH);
+	gpu(&p->gpus[1], 20, "us-south1", CONF_HIGH);
+	gpu(&p->gpus[2], 30, "us-central1", CONF_LOW);	/* ", US" */
+	gpu(&p->gpus[3], 40, "", CONF_NONE);		/* null */
+	gpu(&p->gpus[4], 50, "europe-west4", CONF_MEDIUM);
+	gpu(&p->gpus[5], 60, "asia-east1", CONF_HIGH);	/* no VM */
+	p->gpus[4].has_vast_bw = 1;
+	p->gpus[4].vast_bw_bytes = 500000000000LL;	/* 500 GB */
+	p->nvms = 7;
+	p->vms = calloc(p->nvms, sizeof(*p->vms));
+	vm(&p->vms[0], "a", "us-central1", "10", 3000);	/* cross */
+	vm(&p->vms[1], "b", "us-south1", "vast-20", 1000); /* same */
+	vm(&p->vms[2], "c", "us-central1", "20", 200);	/* second VM */
+	vm(&p->vms[3], "d", "us-central1", "30", 700);	/* low */
+	vm(&p->vms[4], "e", "us-central1", "40", 50);	/* unmapped */
+	vm(&p->vms[5], "f", "us-central1", "19887766", 1); /* dangling */
+	vm(&p->vms[6], "g", "us-central1", "50", -1);	/* no billing */
+}
+
+static void
+test_pairs(void)
+{
+	struct plan p;
+
+	build_fixture(&p);
+	CHECK_INT(plan_build(&p), 0);
+	CHECK_INT(p.npairs, 6);
+	CHECK_INT(p.t.pairs, 6);
+	CHECK_INT(p.t.gpus, 6);
+	CHECK_INT(p.t.unpaired_gpus, 1);	/* id 60 */
+	CHECK_INT(p.t.unpaired_vms, 1);		/* f */
+	CHECK_STR(p.vms[5].unpaired, "GPU not in the Vast inventory");
+	CHECK_INT(p.gpus[1].nvms, 2);		/* b and c */
+
+	CHECK_INT(p.pairs[0].cross, 1);
+	CHECK_INT(p.pairs[0].cost_micro, 30000000);	/* $30.00 */
+	CHECK_INT(p.pairs[0].cost_after_micro, 0);
+	CHECK_INT(p.pairs[0].savings_micro, 30000000);
+	CHECK_INT(p.pairs[1].cross, 0);
+	CHECK_INT(p.pairs[1].cost_micro, 0);
+	CHECK_INT(p.pairs[2].cross, 1);
+	CHECK_INT(p.pairs[2].cost_micro, 2000000);
+	CHECK_INT(p.pairs[3].cross, -1);	/* low: undetermined */
+	CHECK_INT(p.pairs[4].cross, -1);	/* unmapped */
+	CHECK_INT(p.pairs[5].source, EGRESS_VAST_BILLING);
+	CHECK_INT(p.pairs[5].egress_bytes, 500000000000LL);
+	CHECK_INT(p.pairs[5].cost_micro, 4660000);	/* 465.66 GiB */
+
+	CHECK_INT(p.t.cross_pairs, 3);
+	CHECK_INT(p.t.same_pairs, 1);
+	CHECK_INT(p.t.undetermined, 2);
+	CHECK_INT(p.t.cost_micro, 30000000 + 2000000 + 4660000);
+	CHECK_INT(p.t.savings_micro, p.t.cost_micro);
+	plan_release(&p);
+}
+
+static void
+test_assumed(void)
+{
+	struct plan p;
+
+	build_fixture(&p);
+	p.gpus[4].has_vast_bw = 0;
+	CHECK_INT(plan_build(&p), 0);
+	CHECK_INT(p.pairs[5].source, EGRESS_ASSUMED);
+	CHECK_INT(p.pairs[5].egress_bytes, 3000 * GIB);	/* 100 GiB x 30 */
+	CHECK_STR(egress_source_name(p.pairs[5].source), "assumed");
+	plan_release(&p);
+}
+
+/* Rounding happens per pair, so the totals are sums of what is shown. */
+static void
+test_cents(void)
+{
+	struct plan p;
+
+	build_fixture(&p);
+	p.vms[0].billing_egress_bytes = GIB / 2;	/* $0.005 */
+	p.vms[2].billing_egress_bytes = GIB / 2;
+	CHECK_INT(plan_build(&p), 0);
+	CHECK_INT(p.pairs[0].cost_micro, 10000);	/* rounds to $0.01 */
+	CHECK_INT(p.t.cost_micro, 10000 + 10000 + 4660000);
+	CHECK_INT(p.t.cost_micro % 10000, 0);
+	plan_release(&p);
+}
+
+int
+main(void)
+{
+	T_RUN(test_labels);
+	T_RUN(test_pairs);
+	T_RUN(test_assumed);
+	T_RUN(test_cents);
+	return T_DONE();
+}
