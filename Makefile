@@ -39,9 +39,13 @@ EMBED    = $(sort $(wildcard sql/*.sql) $(wildcard data/*.csv) \
            $(wildcard data/*.tsv))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
+FUZZ_SECONDS ?= 60
 
 .PHONY: all demo test check check-asan test-run deps install uninstall \
-        clean
+        clean fuzz fuzz-run
 .DELETE_ON_ERROR:
 
 all: $(OUT)/planner
@@ -75,6 +79,21 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libplanner.a
 	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libplanner.a \
 		$(ALL_LDFLAGS) $(PKG_LIBS)
 
+# The fuzz targets, replayed over their seeds and every past crash by the
+# ordinary suite; `make fuzz` runs them under libFuzzer (clang).
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
+		$(BUILD)/libplanner.a
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(BUILD)/libplanner.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libplanner.a
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(BUILD)/libplanner.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
 # The user-facing targets first make sure the Debian packages are there,
 # then run the real work in a sub-make so pkg-config sees them.
 deps:
@@ -87,7 +106,7 @@ demo: deps
 test check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(OUT)/planner $(UNIT_BIN)
+test-run: $(OUT)/planner $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(OUT)/planner $(BUILD)/tests
 
 check-asan: deps
@@ -98,6 +117,14 @@ check-asan: deps
 
 # The data tables and schema are compiled into the binary, so the binary,
 # its man page and the examples are all there is to install.
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz OUT=build/fuzz/bin \
+		CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(DOCDIR)

@@ -61,16 +61,16 @@ struct gazetteer {
  * Normalising.
  */
 
-/* Designator words: dropped only on a second try (gaz.h).  Sorted. */
+/* Designator words: dropped only on a second try (gazetteer.h).  Sorted. */
 static const char *const designators[] = {
-	"administrative", "atoll", "autonomous", "canton", "capital", "city",
-	"community", "county", "department", "district", "division", "do", "emirate",
-	"fu", "gun", "governorate", "ken", "krai", "kraj", "kray", "ku",
-	"metropolitan", "municipality", "national", "oblast", "oblisi", "oblysy",
-	"okrug", "parish", "prefecture", "province", "raion", "rajon",
-	"rayon", "region", "republic", "respublika", "sar", "sheng", "shi",
-	"si", "special", "state", "territory", "to", "voivodeship",
-	"zizhiqu"
+	"administrative", "atoll", "autonomous", "canton", "capital",
+	"city", "community", "county", "department", "district",
+	"division", "do", "emirate", "fu", "governorate", "gun", "ken",
+	"krai", "kraj", "kray", "ku", "metropolitan", "municipality",
+	"national", "oblast", "oblisi", "oblysy", "okrug", "parish",
+	"prefecture", "province", "raion", "rajon", "rayon", "region",
+	"republic", "respublika", "sar", "sheng", "shi", "si",
+	"special", "state", "territory", "to", "voivodeship", "zizhiqu"
 };
 
 /* Abbreviations written out, so "St.-Petersburg" = "Saint Petersburg". */
@@ -474,6 +474,15 @@ index_names(struct gazetteer *g, const char *names, size_t len, int scope,
 	return 0;
 }
 
+/* Length of the first of the '|'-separated names in F. */
+static size_t
+first_name_len(const struct dt_field *f)
+{
+	const char *bar = memchr(f->s, '|', f->n);
+
+	return bar ? (size_t)(bar - f->s) : f->n;
+}
+
 /* C code alpha3 lat lon spread_km large default_region names */
 static int
 load_country(struct gazetteer *g, const char *s, size_t n)
@@ -496,9 +505,7 @@ load_country(struct gazetteer *g, const char *s, size_t n)
 	if (c->large && c->default_region[0] == '\0')
 		return -1;
 	c->name = f[8].s;
-	c->name_len = strcspn(f[8].s, "|\t\n");
-	if (c->name_len > f[8].n)
-		c->name_len = f[8].n;
+	c->name_len = first_name_len(&f[8]);
 	g->ncountries++;
 	if (put_first(g, GLOBAL, K_CODE, c->code, idx) != 0 ||
 	    put_first(g, GLOBAL, K_CODE, c->code3, idx) != 0)
@@ -542,9 +549,7 @@ load_sub(struct gazetteer *g, const char *s, size_t n)
 	b->names = f[5].s;
 	b->names_len = f[5].n;
 	b->name = f[5].s;
-	b->name_len = strcspn(f[5].s, "|");
-	if (b->name_len > f[5].n)
-		b->name_len = f[5].n;
+	b->name_len = first_name_len(&f[5]);
 	return put_first(g, GLOBAL, K_SUBCODE, b->code, (int)g->nsubs++);
 }
 

@@ -159,8 +159,9 @@ load_gpus(struct store *s, const struct resolver *r, struct plan *p,
 	return rc;
 }
 
-/* The VM's month in the billing data: matched by instance id, or by
- * name and region where the export names the resource only. */
+/* The VM's month in the billing data: matched by instance id, else by
+ * name and region (an inventory from CSV has no ids, and some exports
+ * name the resource only). */
 static void
 vm_egress(struct plan *p, struct plan_vm *vm, const char *instance_id,
 	  sqlite3_stmt *by_id, sqlite3_stmt *by_name)
@@ -207,9 +208,8 @@ load_vms(struct store *s, struct plan *p, struct perr *e)
 				"NULL ORDER BY name, zone", &st, e)) ||
 	    (rc = store_prepare(s, EGRESS_SUM "vm_instance_id = ?3",
 				&by_id, e)) ||
-	    (rc = store_prepare(s, EGRESS_SUM "vm_instance_id IS NULL AND "
-				"resource_name = ?3 AND region = ?4",
-				&by_name, e)))
+	    (rc = store_prepare(s, EGRESS_SUM "resource_name = ?3 AND "
+				"region = ?4", &by_name, e)))
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct plan_vm *vm;

@@ -343,8 +343,7 @@ regions_by_rtt(const struct region_catalog *cat,
 	return len;
 }
 
-/* The fitted line at KM (never below the fitted intercept's floor of
- * zero). */
+/* The fitted line at KM, never below zero. */
 double
 regions_estimate_rtt_ms(const struct region_catalog *cat, double km)
 {

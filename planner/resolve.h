@@ -9,6 +9,17 @@
  * by great-circle distance.  Only a large country (one spanning several
  * regions) is not pretended to be a point: it gets confidence LOW.
  *
+ * Methods and confidence: "city" or "subdivision" found inside the
+ * country the string names: HIGH (MEDIUM when the country was only
+ * inferred from a subdivision name no other country has, as "Texas");
+ * "country" (only the country, or a part that named nothing in it):
+ * MEDIUM; "country-default" (only a large country): LOW, with the
+ * country's documented default region from data/gazetteer.tsv;
+ * "unmapped" (empty, null, unknown code such as "ZZ", a bare continent
+ * code): NONE, no region.  The zone is always the region's first real
+ * zone from data/gcp_regions.csv; est_rtt_ms follows the model in
+ * regions.h.
+ *
  * Ownership: resolver_open() builds the tables from the embedded data
  * files; resolver_free() releases them.  A struct resolution holds
  * copies, so it outlives nothing.  The resolver does no I/O.

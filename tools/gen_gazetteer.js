@@ -244,7 +244,8 @@ function norm(name) {
 	for (const ch of name)
 		s += SPECIAL[ch] !== undefined ? SPECIAL[ch] : ch;
 	s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-	let toks = s.split(/[^a-z0-9\u0080-\uffff]+|[\u2010-\u2015\u2018\u2019\u02bb\u02bc\u00a0\u00b7]+/)
+	const SEP = /[^a-z0-9\u0080-\uffff]+|[\u2010-\u2015\u2018\u2019\u02bb\u02bc\u00a0\u00b7]+/;
+	let toks = s.split(SEP)
 		.filter((t) => t.length > 0)
 		.map((t) => TOKEN_MAP[t] || t);
 	if (toks.length > 1 && toks[0] === 'the')
@@ -600,8 +601,9 @@ function pairCountry(cc, admins, subs, paired, log) {
 				best(o).v > v);
 			if (rivals.length === 0) {
 				take(a, s);
-				log.push(a.code + ' ' + a.name + ' = ' + s.code +
-					' ' + s.names[0] + ' (' + v.toFixed(2) + ')');
+				log.push(a.code + ' ' + a.name + ' = ' +
+					s.code + ' ' + s.names[0] + ' (' +
+					v.toFixed(2) + ')');
 			}
 		}
 	}
@@ -664,7 +666,8 @@ function locateSubs(subs, places, admin2, countries, stats) {
 
 	for (const s of subs.values()) {
 		if (s.a1.length) {
-			s.point = centre(s.a1.flatMap((c) => byA1.get(c) || []));
+			const ps = s.a1.flatMap((c) => byA1.get(c) || []);
+			s.point = centre(ps);
 			if (s.point) { s.how = 'admin1'; continue; }
 		}
 		for (const k of s.names.map((n) => s.cc + '|' + compact(n))) {
@@ -725,11 +728,11 @@ function locateSubs(subs, places, admin2, countries, stats) {
  * people live on average more than LARGE_SPREAD_KM apart, which is
  * more than GCP regions are apart (the mean distance from a region to
  * its nearest neighbour is 849 km), so its people fall in several
- * regions' areas.  With the 2024 GeoNames data: US 1,973 km, RU 1,686,
- * CA 1,521, CN 1,196, BR 1,190, AU 1,178, IN 997 (and the far-flung
- * island states SH, FM, and KZ 945) are large; ID 855, CD 788, MX 666,
- * JP 421, NO 365, DE 300, GB 210 are not.  The spread of every country
- * is in the C rows, and the widest are printed on stderr.
+ * regions' areas.  With the shipped GeoNames data: US 1,909 km, RU 1,787,
+ * CA 1,540, BR 1,252, AU 1,251, CN 1,208, IN 1,022 (and KZ 945 and the
+ * ocean-spread island states SH and FM) are large; ID 852, CD 788,
+ * MX 666, JP 437, NO 358, DE 308, GB 225 are not.  The spread of every
+ * country is in the C rows, and the widest are printed on stderr.
  */
 function isLarge(c) {
 	return c.spread > LARGE_SPREAD_KM;
@@ -789,8 +792,10 @@ function header(versions) {
 		'# licence of this file: CC BY 4.0 (derived from GeoNames), ' +
 		'names LGPL-2.1+ (iso-codes).',
 		'# rows:',
-		'#   C code alpha3 lat lon spread_km large default_region names',
-		'#   S code parent lat lon names   (code: ISO 3166-2, or CC.NN ' +
+		'#   C code alpha3 lat lon spread_km large default_region ' +
+		'names',
+		'#   S code parent lat lon names   (code: ISO 3166-2, or ' +
+		'CC.NN ' +
 		'for a GeoNames admin1',
 		'#     unit with no ISO code; lat/lon empty: use the parent, ' +
 		'then the country)',
