@@ -11,7 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "billing.h"
-#include "limits.h"
+#include "caps.h"
 #include "money.h"
 #include "timeutil.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "jsonin.h"
-#include "limits.h"
+#include "caps.h"
 #include "utf8.h"
 
 static enum perr_code

@@ -1,11 +1,11 @@
 /*
- * limits.h - every cap on input-driven sizes, in one place.
+ * caps.h - every cap on input-driven sizes, in one place.
  *
  * A value past a cap is a clean P_ELIMIT error naming the file and line,
  * never an out-of-memory crash.  Each cap says why it is what it is.
  */
-#ifndef PLANNER_LIMITS_H
-#define PLANNER_LIMITS_H
+#ifndef PLANNER_CAPS_H
+#define PLANNER_CAPS_H
 
 /* One CSV field.  The largest real cells are JSON label and credit arrays
  * of a few kilobytes; 1 MiB leaves room and still bounds memory. */
