@@ -16,7 +16,7 @@ enum perr_code {
 	P_EUSAGE,	/* the caller asked for something meaningless */
 	P_EIO,		/* a file could not be read or written */
 	P_EPARSE,	/* input is not what its format says it must be */
-	P_ELIMIT,	/* input exceeds a documented limit (limits.h) */
+	P_ELIMIT,	/* input exceeds a documented limit (caps.h) */
 	P_EDB,		/* SQLite failed */
 	P_ENOMEM,	/* an allocation failed */
 	P_EDATA,	/* a shipped data file is broken */

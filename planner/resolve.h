@@ -28,7 +28,7 @@
 #define PLANNER_RESOLVE_H
 
 #include "err.h"
-#include "limits.h"
+#include "caps.h"
 
 struct region_catalog;
 
