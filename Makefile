@@ -43,6 +43,7 @@ FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 FUZZ_SECONDS ?= 60
+FUZZ_HDR = tests/fuzz/fuzz_import.h
 
 .PHONY: all demo test check check-asan test-run deps install uninstall \
         clean fuzz fuzz-run
@@ -81,17 +82,17 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libplanner.a
 
 # The fuzz targets, replayed over their seeds and every past crash by the
 # ordinary suite; `make fuzz` runs them under libFuzzer (clang).
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_HDR) \
 		$(BUILD)/libplanner.a
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c \
+	@$(CC) $(ALL_CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c \
 		$(BUILD)/libplanner.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libplanner.a
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_HDR) $(BUILD)/libplanner.a
 	@mkdir -p $(@D)
 	@echo "  LINK    $@"
-	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	@$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< \
 		$(BUILD)/libplanner.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
 # The user-facing targets first make sure the Debian packages are there,

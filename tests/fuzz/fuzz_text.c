@@ -13,6 +13,8 @@
 #include "timeutil.h"
 #include "utf8.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n);
+
 static void
 check_decimal(const char *s, size_t n)
 {
