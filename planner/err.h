@@ -43,7 +43,7 @@ void perr_prefix(struct perr *e, const char *fmt, ...)
 /* Exit statuses: the contract in shared/design/cli.md. */
 enum exit_status {
 	EXIT_DONE = 0,		/* nothing needs a human */
-	EXIT_FAILURE_RT = 1,	/* I/O, database or API failure; input refused */
+	EXIT_FAILURE_RT = 1,	/* I/O, database, API; input refused */
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_ALERTS = 3,	/* done, with alerts */
 	EXIT_LOCKED = 4		/* another run holds the database */

@@ -116,10 +116,10 @@ index_elements(struct json_doc *d, const char *path, int list_depth,
 		}
 		if (ch == '[' || ch == '{') {
 			if (++depth > LIM_JSON_DEPTH)
-				return perr_set(e, P_ELIMIT, "%s:%ld:%ld: "
-						"nesting deeper than %d levels",
-						path, json_doc_line(d, p),
-						column_of(d, p), LIM_JSON_DEPTH);
+				return perr_set(e, P_ELIMIT,
+				    "%s:%ld:%ld: nesting deeper than %d levels",
+				    path, json_doc_line(d, p), column_of(d, p),
+				    LIM_JSON_DEPTH);
 			want = ch == '[' && depth == list_depth;
 		} else if (ch == ']' || ch == '}')
 			depth--;
