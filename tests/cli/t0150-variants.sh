@@ -60,6 +60,22 @@ expect_eq "CSV inventory gives the same plan" \
 	"$(jq -c '[.pairs, .totals]' "$T/csv.json")" \
 	"$(jq -c '[.pairs, .totals]' "$T/gcp.json")"
 
+# A Vast inventory as CSV, made from the JSON: the same decisions.  (In
+# CSV a null location reads as empty, so the texts may differ.)
+jq -r '["id","geolocation","actual_status","public_ipaddr","ssh_host",
+	"ssh_port"], (.[] | [.id, .geolocation, .actual_status,
+	.public_ipaddr, .ssh_host, .ssh_port]) | @csv' \
+	"$DEMO/vast_instances.json" >"$T/vast.csv"
+check "Vast CSV" plan "$T/vcsv.db" "$T/vcsv.json" \
+	--vast-instances "$T/vast.csv" \
+	--gcp-instances "$DEMO/gcp_instances.json" \
+	--gcp-billing "$DEMO/gcp_billing.csv"
+decisions='[.pairs[] | [.cpu_name, .best_region, .cross_region,
+	.cost_usd]], .totals'
+expect_eq "Vast CSV gives the same plan" \
+	"$(jq -c "$decisions" "$T/vcsv.json")" \
+	"$(jq -c "$decisions" "$T/gcp.json")"
+
 # The legacy Vast CLI's output (extra_env as pairs, no duration).
 check "old Vast CLI" plan "$T/old.db" "$T/old.json" \
 	--vast-instances "$V/vast_instances_old_cli.json"
