@@ -264,10 +264,80 @@ pretty(int64_t v, int scale, char *buf, size_t n)
 }
 
 static void
+note_unmapped(void *ctx, const char *loc, long count)
+{
+	(void)loc;
+	*(long *)ctx += count;
+}
+
+static int
+has_unmapped(const struct plan *p)
+{
+	long n = 0;
+
+	plan_each_unmapped(p, note_unmapped, &n);
+	return n > 0;
+}
+
+/* S for a terminal: control bytes (escape sequences) become '?'. */
+static const char *
+printable(const char *s, char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < n; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+static void
 summary_unmapped(void *ctx, const char *loc, long count)
 {
-	fprintf(ctx, "    %-30s %ld GPU%s\n", *loc ? loc : "(empty)", count,
+	char buf[160];
+
+	fprintf(ctx, "    %-30s %ld GPU%s\n",
+		*loc ? printable(loc, buf, sizeof(buf)) : "(empty)", count,
 		count == 1 ? "" : "s");
+}
+
+static int
+by_savings(const void *a, const void *b)
+{
+	const struct plan_pair *x = *(const struct plan_pair *const *)a;
+	const struct plan_pair *y = *(const struct plan_pair *const *)b;
+
+	if (x->savings_micro != y->savings_micro)
+		return x->savings_micro < y->savings_micro ? 1 : -1;
+	return strcmp(x->vm->name, y->vm->name);
+}
+
+/* The few moves worth the most, so the summary says where to start. */
+static void
+summary_top_moves(const struct plan *p, FILE *f, size_t most)
+{
+	const struct plan_pair **v = calloc(p->npairs + 1, sizeof(*v));
+	size_t i, n = 0;
+	char a[48], name[80], loc[160];
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < p->npairs; i++)
+		if (p->pairs[i].cross == 1)
+			v[n++] = &p->pairs[i];
+	qsort(v, n, sizeof(*v), by_savings);
+	if (n)
+		fprintf(f, "  largest savings:\n");
+	for (i = 0; i < n && i < most; i++)
+		fprintf(f, "    %-20s %s -> %s  $%s  (GPU %lld, %s)\n",
+			printable(v[i]->vm->name, name, sizeof(name)),
+			v[i]->vm->region, v[i]->gpu->res.region,
+			pretty(dec_rescale(v[i]->savings_micro, 6, 2), 2, a,
+			       sizeof(a)), v[i]->gpu->id,
+			printable(v[i]->gpu->location ? v[i]->gpu->location :
+				  "?", loc, sizeof(loc)));
+	free(v);
 }
 
 void
@@ -289,7 +359,7 @@ plan_write_summary(const struct plan *p, FILE *f)
 		"region, %ld undetermined)\n", t->pairs, t->cross_pairs,
 		t->same_pairs, t->undetermined);
 	fprintf(f, "  unpaired CPU VMs    %6ld\n", t->unpaired_vms);
-	fprintf(f, "  egress              %s GiB\n",
+	fprintf(f, "  egress              %s GiB (all pairs)\n",
 		pretty(bytes_to_milli_gib(t->egress_bytes), 3, a, sizeof(a)));
 	fprintf(f, "  cost now            $%s\n",
 		pretty(dec_rescale(t->cost_micro, 6, 2), 2, a, sizeof(a)));
@@ -305,7 +375,9 @@ plan_write_summary(const struct plan *p, FILE *f)
 			t->same_pairs, det);
 	else
 		fprintf(f, "  hit rate            n/a (no determined pairs)\n");
-	fprintf(f, "  unmapped locations:\n");
+	summary_top_moves(p, f, 5);
+	fprintf(f, "  unmapped locations:%s\n", p->t.gpus && has_unmapped(p) ?
+		"" : " none");
 	plan_each_unmapped(p, summary_unmapped, f);
 }
 

@@ -66,4 +66,11 @@ expect_status 3 "keep-going exits 3" "$PLANNER" --db "$T/kg.db" \
 check "keep-going names the element" grep -q "element 2" "$T/err"
 expect_eq "keep-going imports the rest" \
 	"$(sqlite3 "$T/kg.db" 'SELECT COUNT(*) FROM gpu')" 2
+# A location holding terminal escapes is shown, not obeyed.
+printf '[{"id":5,"geolocation":"\\u001b[31mred, ZZ"}]' >"$T/esc.json"
+"$PLANNER" --db "$T/esc.db" --vast-instances "$T/esc.json" \
+	--month 2025-06 >"$T/out" 2>"$T/err"
+check "no escape byte reaches the terminal" sh -c \
+	"! cat '$T/out' '$T/err' | tr -d '\\n' | grep -q \"\$(printf '\\033')\""
+check "the location is still named" grep -q "31mred, ZZ" "$T/err"
 finish
