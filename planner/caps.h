@@ -23,6 +23,10 @@
  * Vast CLI about 3 KB per instance: 256 MiB is 70,000 of either. */
 #define LIM_JSON_FILE		(256L * 1024 * 1024)
 
+/* One element of a streamed JSON list (one instance): real ones are a
+ * few kilobytes. */
+#define LIM_JSON_ELEMENT	(16L * 1024 * 1024)
+
 /* Nesting depth accepted in JSON input (cJSON's own default is 1000). */
 #define LIM_JSON_DEPTH		64
 
