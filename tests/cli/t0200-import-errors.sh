@@ -35,7 +35,7 @@ refused "data after the list" vast-instances "$T/after.json" \
 	"after.json:2:1: unexpected data after the JSON document"
 printf '[{"id":1},\n {"id":2,}]' >"$T/elem.json"
 refused "bad element" vast-instances "$T/elem.json" \
-	"elem.json:2:9: element 2: not valid JSON here"
+	"elem.json:2:10: element 2: not valid JSON here"
 
 printf '[\n {"id": 1},\n {"id": "2"}\n]\n' >"$T/type.json"
 refused "wrong type" vast-instances "$T/type.json" \
