@@ -47,6 +47,7 @@ struct options {
 	int help, version;
 	char *owned[CLI_MAX_FILES * 2 + 32];	/* settings-file values */
 	int nowned;
+	long set_line[64];	/* settings-file line that set an option */
 };
 
 /* Parse ARGV (the whole command line) into O; the settings file named by

@@ -278,8 +278,7 @@ bad_gcp_field(const cJSON *o, struct gcp_row *r, const char *pair_key)
 		return "zone";
 	v->zone = r->zone;
 	v->region = r->region;
-	if (cJSON_IsString(id) && *id->valuestring &&
-	    strspn(id->valuestring, "0123456789") == strlen(id->valuestring))
+	if (cJSON_IsString(id) && inv_valid_id(id->valuestring))
 		v->id = id->valuestring;
 	else if (id && !cJSON_IsNull(id))
 		return "id";
@@ -308,6 +307,21 @@ bad_gcp_field(const cJSON *o, struct gcp_row *r, const char *pair_key)
 	return NULL;
 }
 
+/* What a bad field of a gcloud row should have been. */
+static const char *
+gcp_want(const char *field)
+{
+	if (strcmp(field, "zone") == 0)
+		return "a zone name or URL";
+	if (strcmp(field, "id") == 0)
+		return "a 64-bit instance id as a string of digits";
+	if (strcmp(field, "labels") == 0)
+		return "an object of string values";
+	if (strcmp(field, "name") == 0)
+		return "a non-empty string";
+	return "a string";
+}
+
 /* One element of the gcloud list. */
 static enum perr_code
 gcp_elem(void *ctx, const cJSON *o, size_t index, long line,
@@ -326,13 +340,13 @@ gcp_elem(void *ctx, const cJSON *o, size_t index, long line,
 		return elem_not_object(c, at, o, e);
 	bad = bad_gcp_field(o, &r, c->opts->pair_label_key);
 	if (bad)
-		rc = elem_error(c, at, e, bad, strcmp(bad, "zone") == 0 ?
-				"a zone name or URL" : "a value of the "
-				"documented type", o);
+		rc = elem_error(c, at, e, bad, gcp_want(bad), o);
 	else if ((rc = inv_insert_vm(c, w->st, &r.v, e)) == 1) {
 		perr_set(e, P_EPARSE, "%s:%ld: element %zu: VM '%s' in %s "
-			 "appears twice", c->path, line, index + 1, r.v.name,
-			 r.v.zone);
+			 "(id %s) appears twice: the same name and zone, or "
+			 "the same instance id, as an earlier element",
+			 c->path, line, index + 1, r.v.name, r.v.zone,
+			 r.v.id ? r.v.id : "none");
 		rc = import_reject(c, e);
 	} else if (rc == P_OK)
 		c->res->rows_new++;

@@ -237,8 +237,9 @@ json_get_int(const cJSON *o, const char *key, long long *out)
 	if (!cJSON_IsNumber(v))
 		return -1;
 	x = v->valuedouble;
-	/* Integers only, and only those a double holds exactly. */
-	if (x != x || x < -9007199254740992.0 || x > 9007199254740992.0 ||
+	/* Integers only, and only those a double holds exactly: 2^53
+	 * itself may be 2^53 + 1 rounded, so it is out too. */
+	if (x != x || x <= -9007199254740992.0 || x >= 9007199254740992.0 ||
 	    x != (double)(long long)x)
 		return -1;
 	*out = (long long)x;

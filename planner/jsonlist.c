@@ -235,6 +235,26 @@ stream_array(struct splitter *s, struct perr *e)
 	return rc;
 }
 
+/* Whether object ROOT, lacking its list, can stand for an empty list:
+ * "{}" (B04), or the REST list resource with nothing in it.  Anything
+ * else (an API error saved by a script, another document) must not wipe
+ * the stored inventory. */
+static const char *
+empty_object_why(const cJSON *root)
+{
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+
+	if (cJSON_GetArraySize(root) == 0)
+		return NULL;
+	if (cJSON_GetObjectItemCaseSensitive(root, "error") ||
+	    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(root, "success")))
+		return "an error reply, not an inventory";
+	if (cJSON_IsString(kind) && strcmp(kind->valuestring,
+					   "compute#instanceList") == 0)
+		return NULL;
+	return "no instance list in it";
+}
+
 /* The object form: read whole, find the list under KEY. */
 static enum perr_code
 object_list(FILE *f, const char *path, const char *key, json_elem_fn fn,
@@ -242,6 +262,7 @@ object_list(FILE *f, const char *path, const char *key, json_elem_fn fn,
 {
 	struct json_doc d;
 	const cJSON *list, *o;
+	const char *why;
 	size_t i = 0;
 	enum perr_code rc = json_doc_load(&d, f, path, key, e);
 
@@ -251,7 +272,11 @@ object_list(FILE *f, const char *path, const char *key, json_elem_fn fn,
 			      json_type_name(d.root));
 	list = rc == P_OK ? cJSON_GetObjectItemCaseSensitive(d.root, key) :
 	    NULL;
-	if (rc == P_OK && (list == NULL || cJSON_IsNull(list)))
+	why = rc == P_OK && list == NULL ? empty_object_why(d.root) : NULL;
+	if (why != NULL)
+		rc = perr_set(e, P_EPARSE, "%s:1: expected a list or an "
+			      "object holding '%s': %s", path, key, why);
+	else if (rc == P_OK && (list == NULL || cJSON_IsNull(list)))
 		*note = list ? "the list is null: the inventory is empty" :
 		    "the file holds no instance list: the inventory is empty";
 	else if (rc == P_OK && !cJSON_IsArray(list))

@@ -22,6 +22,7 @@
 #include "import.h"
 #include "log.h"
 #include "metrics.h"
+#include "outfile.h"
 #include "money.h"
 #include "nightly.h"
 #include "planrun.h"
@@ -41,6 +42,7 @@ struct run {
 	long long run_id;
 	long long rows_imported, rows_rejected;
 	long unmapped;
+	int refused;		/* input files refused whole */
 	struct timespec t0;
 };
 
@@ -107,17 +109,34 @@ import_one(struct run *r, enum import_kind kind, const char *path,
 	return P_OK;
 }
 
+/* After one file's import: a refusal is reported and counted, and the
+ * run goes on to the next file; only a stop request ends it here.
+ * Returns nonzero when the caller must stop. */
+static int
+survive(struct run *r, enum perr_code rc, struct perr *e)
+{
+	if (rc == P_OK)
+		return 0;
+	if (rc == P_ESTOPPED || runctl_stopped())
+		return 1;
+	log_error("%s", e->msg);
+	alerts_add(&r->alerts, "refused-file", NULL, "%s", e->msg);
+	r->refused++;
+	e->code = P_OK;
+	return 0;
+}
+
 static enum perr_code
 hash_file(const char *path, char hex[65], struct perr *e)
 {
 	unsigned char buf[65536];
 	struct sha256 h;
-	FILE *f = fopen(path, "rb");
+	long long size;
+	FILE *f;
 	size_t n;
 
-	if (f == NULL)
-		return perr_set(e, P_EIO, "%s: cannot open: %s", path,
-				strerror(errno));
+	if (import_open(path, &f, &size, e))
+		return e->code;
 	sha256_init(&h);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sha256_update(&h, buf, n);
@@ -163,6 +182,15 @@ newer_first(const void *a, const void *b)
 	return -strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A directory of the pattern that is missing only means no match; one
+ * that cannot be read is an error. */
+static int
+glob_error(const char *path, int err)
+{
+	(void)path;
+	return err != ENOENT && err != ENOTDIR;
+}
+
 /* Every file matching PATTERN (or only the newest when NEWEST). */
 static enum perr_code
 import_glob(struct run *r, enum import_kind kind, const char *pattern,
@@ -170,10 +198,10 @@ import_glob(struct run *r, enum import_kind kind, const char *pattern,
 {
 	glob_t g;
 	size_t i;
-	int rc = glob(pattern, GLOB_ERR, NULL, &g);
+	int rc = glob(pattern, 0, glob_error, &g);
 
-	if (rc == GLOB_NOMATCH) {
-		log_info("%s: no file matches", pattern);
+	if (rc == GLOB_NOMATCH) {	/* did the exports stop coming? */
+		log_warn("%s: no file matches", pattern);
 		return P_OK;
 	}
 	if (rc != 0)
@@ -183,21 +211,25 @@ import_glob(struct run *r, enum import_kind kind, const char *pattern,
 	if (newest)
 		qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), newer_first);
 	for (i = 0; i < (newest ? 1 : g.gl_pathc); i++)
-		if (import_found(r, kind, g.gl_pathv[i], e))
+		if (survive(r, import_found(r, kind, g.gl_pathv[i], e), e))
 			break;
 	globfree(&g);
 	return i < (newest ? 1 : g.gl_pathc) ? e->code : P_OK;
 }
 
-/* Inventories first, so that billing rows find their VMs. */
+/* Inventories first, so that billing rows find their VMs.  A refused
+ * file does not stop the others (each is its own transaction), but the
+ * run then makes no plan: a plan from part of the inputs would mislead. */
 static enum perr_code
 import_all(struct run *r, struct perr *e)
 {
 	const struct options *o = r->o;
 	int i;
 
-#define ONE(k, p) if ((p) && import_one(r, k, p, NULL, e)) return e->code
-#define GLOB(k, p, n) if ((p) && import_glob(r, k, p, n, e)) return e->code
+#define ONE(k, p) if ((p) && survive(r, import_one(r, k, p, NULL, e), e)) \
+	return e->code
+#define GLOB(k, p, n) if ((p) && survive(r, import_glob(r, k, p, n, e), e)) \
+	return e->code
 	ONE(IMPORT_VAST_INSTANCES, o->vast_instances);
 	GLOB(IMPORT_VAST_INSTANCES, o->vast_instances_glob, 1);
 	ONE(IMPORT_GCP_INSTANCES, o->gcp_instances);
@@ -212,6 +244,11 @@ import_all(struct run *r, struct perr *e)
 		GLOB(IMPORT_VAST_BILLING, o->vast_billing_glob.path[i], 0);
 #undef ONE
 #undef GLOB
+	if (r->refused)
+		return perr_set(e, P_EPARSE, "%d input file%s refused (see "
+				"above): the other files were imported, but no "
+				"plan was made", r->refused,
+				r->refused == 1 ? " was" : "s were");
 	return P_OK;
 }
 
@@ -248,29 +285,20 @@ choose_month(struct run *r, struct plan *p, struct perr *e)
 	return P_OK;
 }
 
-/* Write the plan to PATH through a temporary file, so a reader never
- * sees half a plan. */
+static enum perr_code
+plan_json_out(void *ctx, FILE *f, struct perr *e)
+{
+	return plan_write_json(ctx, f, e);
+}
+
+/* The plan as JSON on stdout ("-") or into PATH, never half written. */
 static enum perr_code
 write_plan_file(const struct plan *p, const char *path, struct perr *e)
 {
-	char tmp[4096];
-	FILE *f;
-	int bad;
-
 	if (strcmp(path, "-") == 0)
 		return plan_write_json(p, stdout, e);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL)
-		return perr_set(e, P_EIO, "--plan-json %s: %s", path,
-				strerror(errno));
-	bad = plan_write_json(p, f, e) != P_OK;
-	bad |= fflush(f) != 0 || ferror(f);
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		remove(tmp);
-		return perr_set(e, P_EIO, "--plan-json %s: write failed", path);
-	}
-	return P_OK;
+	return outfile_write(path, "--plan-json", plan_json_out, (void *)p,
+			     e);
 }
 
 static void

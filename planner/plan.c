@@ -52,6 +52,8 @@ cmp_gpu_id(const void *key, const void *elem)
 static struct plan_gpu *
 find_gpu(struct plan *p, long long id)
 {
+	if (p->ngpus == 0)	/* bsearch wants a valid base even then */
+		return NULL;
 	return bsearch(&id, p->gpus, p->ngpus, sizeof(*p->gpus), cmp_gpu_id);
 }
 
@@ -102,6 +104,8 @@ add_totals(struct plan_totals *t, const struct plan_pair *q)
 {
 	t->pairs++;
 	t->egress_bytes += q->egress_bytes;
+	t->egress_milli_gib += bytes_to_milli_gib(q->egress_bytes);
+	t->by_source[q->source]++;
 	if (q->cross < 0) {
 		t->undetermined++;
 		return;

@@ -144,15 +144,20 @@ static cJSON *
 totals_json(const struct plan *p)
 {
 	const struct plan_totals *t = &p->t;
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *src;
 	long det = t->cross_pairs + t->same_pairs;
+	enum egress_source i;
 
 	cJSON_AddNumberToObject(o, "gpus", t->gpus);
 	cJSON_AddNumberToObject(o, "pairs", t->pairs);
 	cJSON_AddNumberToObject(o, "cross_region_pairs", t->cross_pairs);
 	cJSON_AddNumberToObject(o, "same_region_pairs", t->same_pairs);
 	cJSON_AddNumberToObject(o, "undetermined_pairs", t->undetermined);
-	add_dec(o, "egress_gb", bytes_to_milli_gib(t->egress_bytes), 3);
+	add_dec(o, "egress_gb", t->egress_milli_gib, 3);
+	src = cJSON_AddObjectToObject(o, "egress_sources");
+	for (i = EGRESS_GCP_BILLING; i <= EGRESS_ASSUMED; i++)
+		cJSON_AddNumberToObject(src, egress_source_name(i),
+					t->by_source[i]);
 	add_money(o, "cost_usd", t->cost_micro, 1);
 	add_money(o, "cost_after_usd", t->cost_after_micro, 1);
 	add_money(o, "savings_usd", t->savings_micro, 1);
@@ -360,7 +365,15 @@ plan_write_summary(const struct plan *p, FILE *f)
 		t->same_pairs, t->undetermined);
 	fprintf(f, "  unpaired CPU VMs    %6ld\n", t->unpaired_vms);
 	fprintf(f, "  egress              %s GiB (all pairs)\n",
-		pretty(bytes_to_milli_gib(t->egress_bytes), 3, a, sizeof(a)));
+		pretty(t->egress_milli_gib, 3, a, sizeof(a)));
+	if (t->by_source[EGRESS_VAST_BILLING] || t->by_source[EGRESS_ASSUMED])
+		fprintf(f, "    from              %ld pairs GCP billing, %ld "
+			"Vast charges, %ld assumed (%s GiB/day)\n",
+			t->by_source[EGRESS_GCP_BILLING],
+			t->by_source[EGRESS_VAST_BILLING],
+			t->by_source[EGRESS_ASSUMED],
+			pretty(p->assumed_bytes_per_day * 1000 / BYTES_PER_GIB,
+			       3, b, sizeof(b)));
 	fprintf(f, "  cost now            $%s\n",
 		pretty(dec_rescale(t->cost_micro, 6, 2), 2, a, sizeof(a)));
 	fprintf(f, "  cost after moves    $%s\n",

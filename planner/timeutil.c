@@ -93,7 +93,8 @@ time_parse(const char *s, size_t n, int64_t *out)
 	    num(s, n, &i, 2, &mo) || lit(s, n, &i, "-") ||
 	    num(s, n, &i, 2, &d))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+	if (y < TIME_MIN_YEAR || y > TIME_MAX_YEAR || mo < 1 || mo > 12 ||
+	    d < 1 || d > days_in_month(y, mo))
 		return -1;
 	if (i < n && (s[i] == 'T' || s[i] == ' ') && i + 1 < n &&
 	    s[i + 1] >= '0' && s[i + 1] <= '9') {
