@@ -144,20 +144,59 @@ first_char(const char *head)
 	return (char)*p;
 }
 
+/* The inventory family: its JSON list, and its CSV form. */
+struct family {
+	const char *table, *list_key, *tool;
+	json_elem_fn elem;
+	enum perr_code (*csv)(struct import_ctx *, FILE *, struct perr *);
+};
+
+/* Empty (or blank) for real, as against text that starts with NUL. */
+static int
+blank_file(FILE *f)
+{
+	int ch;
+
+	rewind(f);
+	while ((ch = getc(f)) == ' ' || ch == '\t' || ch == '\r' ||
+	       ch == '\n')
+		;
+	rewind(f);
+	return ch == EOF;
+}
+
+/* JSON when it starts like JSON, else the CSV form. */
+static enum perr_code
+inventory(struct import_ctx *c, FILE *f, const char *head,
+	  const struct family *k, struct perr *e)
+{
+	char ch = first_char(head);
+	enum perr_code rc;
+
+	if (ch == '[' || ch == '{')
+		return walk_list(c, f, k->table, k->list_key, k->elem, e);
+	if (ch == '\0')
+		return perr_set(e, P_EPARSE, blank_file(f) ? "%s: the file is "
+				"empty; expected the JSON of '%s'" : "%s: "
+				"starts with a NUL byte; expected the JSON of "
+				"'%s'", c->path, k->tool);
+	if ((rc = k->csv(c, f, e)) == P_EPARSE && c->res->rows_read == 0)
+		perr_prefix(e, "%s: neither the JSON of '%s' nor its CSV form",
+			    c->path, k->tool);
+	return rc;
+}
+
 enum perr_code
 import_vast_instances(struct import_ctx *c, FILE *f, const char *head,
 		      struct perr *e)
 {
-	char ch = first_char(head);
+	static const struct family vast = {
+		"gpu", "instances", "vastai show instances --raw", vast_elem,
+		import_vast_instances_csv
+	};
 
 	c->res->format = "vast-json";
-	if (ch == '[' || ch == '{')
-		return walk_list(c, f, "gpu", "instances", vast_elem, e);
-	if (ch == '\0')
-		return perr_set(e, P_EPARSE, "%s: the file is empty; expected "
-				"the JSON of 'vastai show instances --raw'",
-				c->path);
-	return import_vast_instances_csv(c, f, e);
+	return inventory(c, f, head, &vast, e);
 }
 
 /* ---- GCP ---------------------------------------------------------- */
@@ -358,14 +397,11 @@ enum perr_code
 import_gcp_instances(struct import_ctx *c, FILE *f, const char *head,
 		     struct perr *e)
 {
-	char ch = first_char(head);
+	static const struct family gcp = {
+		"vm", "items", "gcloud compute instances list --format=json",
+		gcp_elem, import_gcp_instances_csv
+	};
 
 	c->res->format = "gcloud-json";
-	if (ch == '[' || ch == '{')
-		return walk_list(c, f, "vm", "items", gcp_elem, e);
-	if (ch == '\0')
-		return perr_set(e, P_EPARSE, "%s: the file is empty; expected "
-				"the output of 'gcloud compute instances list "
-				"--format=json'", c->path);
-	return import_gcp_instances_csv(c, f, e);
+	return inventory(c, f, head, &gcp, e);
 }

@@ -246,8 +246,8 @@ import_all(struct run *r, struct perr *e)
 #undef GLOB
 	if (r->refused)
 		return perr_set(e, P_EPARSE, "%d input file%s refused (see "
-				"above): the other files were imported, but no "
-				"plan was made", r->refused,
+				"above), so no plan was made; any other inputs "
+				"were imported", r->refused,
 				r->refused == 1 ? " was" : "s were");
 	return P_OK;
 }
