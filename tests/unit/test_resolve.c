@@ -140,7 +140,15 @@ static const struct rcase vast_cases[] = {
 	{ "Atlantis, AT", "europe-west10|europe-central2|europe-west6" },
 	{ "Montreal, QC, CA", "northamerica-northeast1" },
 	{ "TX, US", "us-south1" },
-	{ "Hawai'i, US", "low:" },	/* apostrophe = separator */
+	{ "Hawai'i, US", "us-west2|us-west1|us-west4" },
+	{ "Hawai\xca\xbbi, US", "us-west2|us-west1|us-west4" },
+	{ "Qu\\u00e9bec, CA", "northamerica-northeast1" },
+	{ "\\u00cele-de-France, FR", "europe-west9" },
+	{ "Frankfurt, DE", "europe-west3" },
+	{ "Bangalore, IN", "asia-south1" },
+	{ "Land Berlin, DE", "europe-west10" },
+	{ "Ningxia Hui Autonomous Region, CN", "asia-east1|asia-south2|"
+	  "asia-northeast3|asia-east2" },
 	{ "Hawaii, US", "us-west2|us-west1|us-west4" },
 	{ "Quebec", "northamerica-northeast1" },
 	{ "NA", "-" },
@@ -330,8 +338,18 @@ test_normalize(void)
 	want_norm("  The  Netherlands ", "netherlands");
 	want_norm("The", "the");
 	want_norm("new_york", "new york");
-	want_norm("Hawai\xca\xbbi", "hawai i");
-	want_norm("C\xc3\xb4te d'Ivoire", "cote d ivoire");
+	want_norm("Hawai\xca\xbbi", "hawaii");
+	want_norm("Hawai'i", "hawaii");
+	want_norm("Hawai\xe2\x80\x99i", "hawaii");
+	want_norm("C\xc3\xb4te d'Ivoire", "cote divoire");
+	want_norm("Moskovskaja oblast'", "moskovskaja oblast");
+	want_norm("'quoted' name", "quoted name");
+	want_norm("Qu\\u00e9bec", "quebec");
+	want_norm("Qu\\u00E9bec", "quebec");
+	want_norm("\\u00cele", "ile");
+	want_norm("x\\ud83d\\ude00y", "x\xf0\x9f\x98\x80y");
+	want_norm("bad \\u12 escape", "bad u12 escape");
+	want_norm("lone \\udc00 half", "lone half");
 	want_norm("Trinidad & Tobago", "trinidad and tobago");
 	want_norm("Th\xe1\xbb\xab" "a Thi\xc3\xaan Hu\xe1\xba\xbf",
 		  "thua thien hue");
