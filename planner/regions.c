@@ -12,7 +12,6 @@
 #include "geo.h"
 #include "regions.h"
 
-#define REGIONS_MAX	128	/* far above the 43 public regions */
 
 struct region_catalog {
 	struct gcp_region *reg;	/* sorted by name */
@@ -283,6 +282,13 @@ const struct gcp_region *
 regions_get(const struct region_catalog *cat, size_t i)
 {
 	return i < cat->n ? &cat->reg[i] : NULL;
+}
+
+/* R's position in the catalog. */
+size_t
+regions_index(const struct region_catalog *cat, const struct gcp_region *r)
+{
+	return (size_t)(r - cat->reg);
 }
 
 /* The region called NAME, or NULL. */

@@ -46,6 +46,9 @@
 
 #define REGION_MAX_ZONES	8
 
+/* The most regions a catalog holds: far above the 43 public ones. */
+#define REGIONS_MAX		128
+
 struct gcp_region {
 	char name[32];			/* "us-east1" */
 	char city[48];			/* "Moncks Corner" */
@@ -66,6 +69,10 @@ void regions_free(struct region_catalog *cat);
 size_t regions_count(const struct region_catalog *cat);
 const struct gcp_region *regions_get(const struct region_catalog *cat,
 				     size_t i);
+
+/* The index of R in the catalog (regions_get(cat, i) == R). */
+size_t regions_index(const struct region_catalog *cat,
+		     const struct gcp_region *r);
 
 /* The region called NAME, or NULL. */
 const struct gcp_region *regions_find(const struct region_catalog *cat,
