@@ -715,18 +715,23 @@ resolve_parts(const struct resolver *r, const struct loc_parts *p,
 	    isalpha((unsigned char)last[1]);
 
 	memset(&pl, 0, sizeof(pl));
-	if (p->n == 1 && is_continent(last)) {
+	pl.country = country_of(r, last);
+
+	/* A continent code is only ever appended after a country: alone,
+	 * a code that is also a country's (NA, SA, AS, AF) is the
+	 * country, and one that is not (EU, OC) names nothing. */
+	if (p->n == 1 && is_continent(last) && pl.country == NULL) {
 		unmapped(out, "only a continent code", last);
 		return;
 	}
-	pl.country = country_of(r, last);
 	pl.explicit_country = 1;
 	if (pl.country != NULL) {
 		locate(r, p, p->n - 1, &pl);
 
 		/* "X, NA" where X is no country: NA may be Namibia or
 		 * North America; keep Namibia only if X is in it. */
-		if (is_continent(last) && pl.sub == NULL && pl.city == NULL) {
+		if (p->n >= 2 && is_continent(last) && pl.sub == NULL &&
+		    pl.city == NULL) {
 			if (infer_country(r, p, p->n - 1, &pl))
 				pl.explicit_country = 0;
 			else {

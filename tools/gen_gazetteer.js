@@ -192,6 +192,8 @@ const SUB_ALIASES = {
 	'NO-46': ['Hordaland', 'Sogn og Fjordane'],
 	'NO-50': ['Trøndelag', 'Sør-Trøndelag', 'Nord-Trøndelag'],
 	'NO-54': ['Troms og Finnmark', 'Troms and Finnmark'],
+	'IN-DL': ['NCT of Delhi', 'NCT'], 'IN-OR': ['Orissa'],
+	'IN-PY': ['Pondicherry'], 'IN-UT': ['Uttaranchal'],
 	'US-DC': ['DC', 'D.C.', 'Washington DC', 'Washington D.C.'],
 	'RU-ARK': ['Arkhangelsk Oblast'], 'RU-BA': ['Bashkortostan'],
 	'RU-LEN': ['Leningrad Oblast', 'Leningrad Region'],
@@ -516,6 +518,9 @@ function buildCountries(iso1, iso3) {
 			names, places: []});
 	}
 
+	for (const c of countries.values())
+		c.ownNames = c.names.length;
+
 	/* Former names (ISO 3166-3) whose country simply took a new name. */
 	for (const f of iso3) {
 		const to = f.alpha_4.slice(2);
@@ -551,6 +556,24 @@ function dropAmbiguousNames(countries) {
 				return true;
 			return false;
 		});
+	}
+}
+
+/* A former country that became a subdivision (ISO 3166-3 Sikkim, now
+ * IN-SK) keeps its name only as the subdivision's: as a name of the
+ * whole country it would hide the subdivision. */
+function dropFormerSubNames(countries, subs) {
+	const subKeys = new Map();
+	for (const s of subs.values())
+		for (const n of s.names) {
+			if (!subKeys.has(s.cc))
+				subKeys.set(s.cc, new Set());
+			subKeys.get(s.cc).add(norm(n));
+		}
+	for (const c of countries.values()) {
+		const keys = subKeys.get(c.code) || new Set();
+		c.names = c.names.filter((n, i) => i < c.ownNames ||
+			!keys.has(norm(n)));
 	}
 }
 
@@ -881,6 +904,7 @@ function main() {
 
 	const countries = buildCountries(iso1, iso3);
 	const subs = buildSubs(iso2, countries, loadTranslations());
+	dropFormerSubNames(countries, subs);
 	const paired = pairAdmins(admin1, subs, countries);
 	const stats = {};
 	locateCountries(countries, places, regions);

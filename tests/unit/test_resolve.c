@@ -151,7 +151,11 @@ static const struct rcase vast_cases[] = {
 	  "asia-northeast3|asia-east2" },
 	{ "Hawaii, US", "us-west2|us-west1|us-west4" },
 	{ "Quebec", "northamerica-northeast1" },
-	{ "NA", "-" },
+	{ "NA", "africa-south1" },	/* alone, a country code: Namibia */
+	{ "SA", "me-central2" },	/* Saudi Arabia */
+	{ "EU", "-" },			/* no country has it */
+	{ "OC, EU", "-" },
+	{ "Sikkim, IN", "asia-south2|asia-south1" },
 	{ "ZZ", "-" },
 	{ ", ZZ", "-" },
 	{ ",,,", "-" },
