@@ -196,7 +196,12 @@ json_string(FILE *f, const char *s)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, len;
 
+	/* Plain printable ASCII, the usual case, goes out in one write. */
+	while (i < n && u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' &&
+	       u[i] != '\\')
+		i++;
 	putc('"', f);
+	fwrite(s, 1, i, f);
 	while (i < n) {
 		if (u[i] == '"' || u[i] == '\\') {
 			putc('\\', f);
@@ -224,12 +229,46 @@ json_string(FILE *f, const char *s)
 static void
 text_field(FILE *f, const char *s)
 {
+	size_t n;
+
 	if (*s == '\0') {
 		putc('-', f);
 		return;
 	}
-	for (; *s != '\0'; s++)
-		putc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+	while (*s != '\0') {
+		n = strcspn(s, "\t\n\r");
+		fwrite(s, 1, n, f);
+		s += n;
+		if (*s != '\0') {
+			putc(' ', f);
+			s++;
+		}
+	}
+}
+
+/* V with one decimal, rounded half up as the plan JSON does ("210.4");
+ * faster than printf for a million lines. */
+static void
+put_tenths(FILE *f, double v)
+{
+	char buf[32], *p = buf + sizeof(buf);
+	long long t;
+	int neg = v < 0;
+
+	if (!(v > -1e15 && v < 1e15)) {
+		fprintf(f, "%.1f", v);
+		return;
+	}
+	t = (long long)((neg ? -v : v) * 10 + 0.5);
+	*--p = (char)('0' + t % 10);
+	*--p = '.';
+	t /= 10;
+	do
+		*--p = (char)('0' + t % 10);
+	while ((t /= 10) > 0);
+	if (neg)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
 }
 
 static void
@@ -242,7 +281,7 @@ print_text(const char *loc, const struct resolution *res)
 	text_field(stdout, res->zone);
 	printf("\t%s\t", res->method);
 	if (res->region[0] != '\0')
-		printf("%.1f", res->distance_km);
+		put_tenths(stdout, res->distance_km);
 	else
 		putchar('-');
 	printf("\t%s\n", confidence_name(res->conf));
@@ -266,10 +305,12 @@ print_json_fields(const char *loc, const struct resolution *res)
 	json_str_or_null("region", res->region);
 	json_str_or_null("zone", res->zone);
 	printf(", \"method\": \"%s\"", res->method);
-	if (res->region[0] != '\0')
-		printf(", \"distance_km\": %.1f, \"est_rtt_ms\": %.1f",
-		       res->distance_km, res->est_rtt_ms);
-	else
+	if (res->region[0] != '\0') {
+		fputs(", \"distance_km\": ", stdout);
+		put_tenths(stdout, res->distance_km);
+		fputs(", \"est_rtt_ms\": ", stdout);
+		put_tenths(stdout, res->est_rtt_ms);
+	} else
 		fputs(", \"distance_km\": null, \"est_rtt_ms\": null", stdout);
 	printf(", \"confidence\": \"%s\"", confidence_name(res->conf));
 	json_str_or_null("country", res->country);
