@@ -86,8 +86,8 @@ get_country(MMDB_entry_s *entry, char out[3])
 
 	out[0] = '\0';
 	if (MMDB_get_value(entry, &d, "country", "iso_code", NULL) !=
-	    MMDB_SUCCESS || !d.has_data || d.type != MMDB_DATA_TYPE_UTF8_STRING ||
-	    d.data_size != 2)
+	    MMDB_SUCCESS || !d.has_data ||
+	    d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size != 2)
 		return;
 	memcpy(out, d.utf8_string, 2);
 	out[2] = '\0';

@@ -35,7 +35,8 @@
  *
  * Ownership: resolver_open() builds the tables from the embedded data
  * files; resolver_free() releases them.  A struct resolution holds
- * copies, so it outlives nothing.  The resolver does no I/O.
+ * copies, so it outlives nothing.  The resolver does no I/O besides
+ * mapping the GeoIP database it is given.
  */
 #ifndef PLANNER_RESOLVE_H
 #define PLANNER_RESOLVE_H

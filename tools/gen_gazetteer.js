@@ -304,8 +304,9 @@ function norm(name) {
 		s += SPECIAL[ch] !== undefined ? SPECIAL[ch] : ch;
 	s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 	/* An apostrophe inside a word joins it: Hawai'i = hawaii. */
-	s = s.replace(/([a-z0-9\u0080-\uffff])['`\u00b4\u2018\u2019\u02bb\u02bc](?=[a-z0-9\u0080-\uffff])/g,
-		'$1');
+	const W = 'a-z0-9\\u0080-\\uffff';
+	s = s.replace(new RegExp('([' + W + '])[\'`\\u00b4\\u2018\\u2019' +
+		'\\u02bb\\u02bc](?=[' + W + '])', 'g'), '$1');
 	const SEP = /[^a-z0-9\u0080-\uffff]+|[\u2010-\u2015\u2018\u2019\u02bb\u02bc\u00a0\u00b7]+/;
 	let toks = s.split(SEP)
 		.filter((t) => t.length > 0)

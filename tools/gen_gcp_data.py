@@ -8,7 +8,8 @@ gcp_rtt_matrix_2023-11-27.csv); DATA_DIR is the repository's data/.
 Zone letters become full zone names here, once, so that no program ever
 builds a zone name from a region and a letter.  The script also fits the
 RTT model of planner/regions.h (regions.c fits the same model at start-up
-from the same data) and prints it with its error, for data/README.md.  Output is deterministic.
+from the same data) and prints it with its error, for data/README.md.
+Output is deterministic.
 """
 import csv, math, os, statistics, sys
 

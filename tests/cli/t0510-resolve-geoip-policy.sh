@@ -26,7 +26,8 @@ expect_eq "empty location + precise IP" \
 expect_eq "unknown place + IP" \
 	"$(field "Atlantis, ZZ" 192.0.2.10 .method)" ip
 expect_eq "a subdivision is not overridden by the IP" \
-	"$(field "Texas, US" 192.0.2.10 .region,.method)" "us-south1 subdivision"
+	"$(field "Texas, US" 192.0.2.10 .region,.method)" \
+	"us-south1 subdivision"
 expect_eq "an IP in another country is not used" \
 	"$(field ", US" 192.0.2.10 .method,.confidence)" "country-default low"
 expect_eq "country-only IP row stays low" \
