@@ -21,7 +21,8 @@ enum opt_id {
 	O_VAST_BILL, O_MONTH, O_PLAN_JSON, O_PAIR_LABEL, O_RATE_CROSS,
 	O_RATE_SAME, O_KEEP_GOING, O_MIGRATE, O_DRY_RUN, O_HELP, O_VERSION,
 	O_METRICS, O_WEBHOOK, O_LOG_FORMAT, O_VAST_INST_GLOB, O_GCP_INST_GLOB,
-	O_GCP_BILL_GLOB, O_VAST_BILL_GLOB,
+	O_GCP_BILL_GLOB, O_VAST_BILL_GLOB, O_GEOIP, O_ALLOW_REGIONS,
+	O_EXCLUDE_REGIONS,
 	O_QUIET = 'q', O_VERBOSE = 'v'
 };
 
@@ -44,6 +45,9 @@ static const struct option longopts[] = {
 	{ "metrics-file", required_argument, NULL, O_METRICS },
 	{ "alert-webhook", required_argument, NULL, O_WEBHOOK },
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
+	{ "geoip", required_argument, NULL, O_GEOIP },
+	{ "allow-regions", required_argument, NULL, O_ALLOW_REGIONS },
+	{ "exclude-regions", required_argument, NULL, O_EXCLUDE_REGIONS },
 	{ "keep-going", no_argument, NULL, O_KEEP_GOING },
 	{ "migrate", no_argument, NULL, O_MIGRATE },
 	{ "dry-run", no_argument, NULL, O_DRY_RUN },
@@ -59,7 +63,9 @@ cli_usage(FILE *f)
 {
 	fputs(
 "usage: planner [OPTIONS]                  import, resolve, pair, estimate\n"
-"       planner resolve [--json] [--explain] [--] LOCATION...\n"
+"       planner resolve [--json] [--explain] [--ip ADDR] [--geoip FILE]\n"
+"               [--allow-regions LIST] [--exclude-regions LIST]\n"
+"               [--file FILE | [--] LOCATION...]\n"
 "       planner --help | --version\n"
 "\n"
 "The nightly run imports the inputs given, re-resolves every GPU's best\n"
@@ -91,6 +97,14 @@ cli_usage(FILE *f)
 "                          (default: paired-gpu)\n"
 "  --rate-cross-region USD price per GiB across regions (default 0.01)\n"
 "  --rate-same-region USD  price per GiB within a region (default 0)\n"
+"\n"
+"Resolving:\n"
+"  --geoip FILE            offline MaxMind-format database (GeoLite2-City,\n"
+"                          DB-IP City): locates a GPU by its public IP when\n"
+"                          its location gives no more than a country\n"
+"  --allow-regions LIST    choose only among these GCP regions\n"
+"                          (comma-separated names)\n"
+"  --exclude-regions LIST  never choose these regions\n"
 "\n"
 "Nightly operation:\n"
 "  --metrics-file FILE     write a Prometheus textfile (atomically)\n"
@@ -215,6 +229,9 @@ apply(struct options *o, int id, const char *arg, struct perr *e)
 					"expected text or json", arg);
 		o->log_format = arg;
 		break;
+	case O_GEOIP: o->geoip = arg; break;
+	case O_ALLOW_REGIONS: o->allow_regions = arg; break;
+	case O_EXCLUDE_REGIONS: o->exclude_regions = arg; break;
 	case O_VAST_INST_GLOB: o->vast_instances_glob = arg; break;
 	case O_GCP_INST_GLOB: o->gcp_instances_glob = arg; break;
 	case O_GCP_BILL_GLOB: return add_file(&o->gcp_billing_glob, arg,
@@ -386,6 +403,14 @@ config_arg(int argc, char **argv)
 	return NULL;
 }
 
+/* Only the settings file at PATH, into O (cleared first). */
+enum perr_code
+cli_read_settings(const char *path, struct options *o, struct perr *e)
+{
+	memset(o, 0, sizeof(*o));
+	return read_config(o, path, 1, e);
+}
+
 void
 cli_release(struct options *o)
 {
@@ -428,6 +453,7 @@ cli_parse(int argc, char **argv, struct options *o, struct perr *e)
 	WIN(keep_going); WIN(migrate); WIN(dry_run); WIN(help);
 	WIN(version); WIN(verbosity); WIN(metrics_file); WIN(alert_webhook);
 	WIN(log_format); WIN(vast_instances_glob); WIN(gcp_instances_glob);
+	WIN(geoip); WIN(allow_regions); WIN(exclude_regions);
 #undef WIN
 #define WIN_LIST(f) if (cmd.f.n) o->f = cmd.f
 	WIN_LIST(gcp_billing); WIN_LIST(vast_billing);

@@ -35,6 +35,9 @@ struct options {
 	const char *metrics_file;
 	const char *alert_webhook;
 	const char *log_format;		/* "text" or "json" */
+	const char *geoip;		/* MaxMind-format database */
+	const char *allow_regions;	/* comma-separated region names */
+	const char *exclude_regions;
 	/* Input discovery: glob patterns; the newest match of an inventory
 	 * pattern, every match of a billing pattern not imported before. */
 	const char *vast_instances_glob;
@@ -56,6 +59,12 @@ struct options {
  * until cli_release(). */
 enum perr_code cli_parse(int argc, char **argv, struct options *o,
 			 struct perr *e);
+
+/* Read only the settings file at PATH into O (for `planner resolve
+ * --config`); P_EUSAGE naming the line if it is wrong.  Release O with
+ * cli_release() either way. */
+enum perr_code cli_read_settings(const char *path, struct options *o,
+				 struct perr *e);
 
 /* Free the strings O holds from the settings file. */
 void cli_release(struct options *o);

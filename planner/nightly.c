@@ -326,7 +326,6 @@ make_plan(struct run *r, struct perr *e)
 	    parse_rate(r->o->rate_same, "rate-same-region",
 		       &p->rates.same_micro_per_gib, e) ||
 	    choose_month(r, p, e) ||
-	    resolver_open(&r->resolver, e) ||
 	    plan_load(&r->store, r->resolver, p, e) ||
 	    plan_save(&r->store, p, e))
 		return e->code;
@@ -385,6 +384,22 @@ finish(struct run *r, int status)
 	post_alerts(r, status);
 }
 
+/* The resolver with the run's region policy and GeoIP database, ready
+ * before anything else so a bad setting is a usage error that changes
+ * nothing. */
+static enum perr_code
+open_resolver(struct run *r, struct perr *e)
+{
+	const struct options *o = r->o;
+
+	if (resolver_open(&r->resolver, e) ||
+	    resolver_set_regions(r->resolver, o->allow_regions,
+				 o->exclude_regions, e) ||
+	    (o->geoip && resolver_set_geoip(r->resolver, o->geoip, e)))
+		return e->code;
+	return P_OK;
+}
+
 int
 nightly_run(const struct options *o)
 {
@@ -396,8 +411,10 @@ nightly_run(const struct options *o)
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
-	if (runctl_lock(db, &e) || store_open(&r.store, db, &e)) {
+	if (open_resolver(&r, &e) || runctl_lock(db, &e) ||
+	    store_open(&r.store, db, &e)) {
 		log_error("%s", e.msg);
+		resolver_free(r.resolver);
 		return exit_for(e.code);
 	}
 	runctl_signals(r.store.db);

@@ -11,6 +11,7 @@
 #include "embed.h"
 #include "money.h"
 #include "planrun.h"
+#include "rescache.h"
 #include "timeutil.h"
 
 /* ---- rate card ---------------------------------------------------- */
@@ -152,7 +153,7 @@ grow(void **v, size_t *n, size_t *cap, size_t size)
 }
 
 static enum perr_code
-load_gpus(struct store *s, const struct resolver *r, struct plan *p,
+read_gpus(struct store *s, struct rescache *cache, struct plan *p,
 	  struct perr *e)
 {
 	sqlite3_stmt *st = NULL, *bw = NULL;
@@ -161,8 +162,8 @@ load_gpus(struct store *s, const struct resolver *r, struct plan *p,
 	int step;
 
 	if ((rc = store_prepare(s, "SELECT vast_id, location, "
-				"location_state FROM gpu ORDER BY vast_id",
-				&st, e)) ||
+				"location_state, public_ip FROM gpu ORDER BY "
+				"vast_id", &st, e)) ||
 	    (rc = store_prepare(s, "SELECT COUNT(*), COALESCE(SUM("
 				"quantity_milli), 0) FROM vast_charge WHERE "
 				"instance_id = ? AND item_type = 'bwd' AND "
@@ -181,7 +182,9 @@ load_gpus(struct store *s, const struct resolver *r, struct plan *p,
 		g->location = col_dup(st, 1);
 		snprintf(g->loc_state, sizeof(g->loc_state), "%s",
 			 (const char *)sqlite3_column_text(st, 2));
-		resolver_resolve(r, g->location, &g->res);
+		rescache_resolve(cache, g->location,
+				 (const char *)sqlite3_column_text(st, 3),
+				 &g->res);
 		rc = vast_bw(s, p, g, bw, e);
 	}
 	if (rc == P_OK && step != SQLITE_DONE)
@@ -190,6 +193,25 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(bw);
 	return rc;
+}
+
+/* The GPUs with their resolutions, through the cache in the store: one
+ * transaction, so new answers are written with one commit. */
+static enum perr_code
+load_gpus(struct store *s, const struct resolver *r, struct plan *p,
+	  struct perr *e)
+{
+	struct rescache c;
+
+	if (store_begin(s, e))
+		return e->code;
+	if (rescache_open(&c, s, r, e) || read_gpus(s, &c, p, e)) {
+		rescache_close(&c);
+		store_rollback(s);
+		return e->code;
+	}
+	rescache_close(&c);
+	return store_commit(s, e);
 }
 
 /* The VM's month in the billing data: matched by instance id, else by

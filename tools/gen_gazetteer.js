@@ -164,7 +164,16 @@ const PAIR_SECOND_LEVEL = ['ID'];
 /* More names for subdivisions: former names still in use, English
  * names, postal abbreviations.  ISO 3166-2 code -> names. */
 const SUB_ALIASES = {
-	'CN-NM': ['Inner Mongolia'], 'CN-XZ': ['Tibet'],
+	'CN-GX': ['Guangxi Zhuang Autonomous Region', 'Guangxi Zhuang'],
+	'CN-NM': ['Inner Mongolia', 'Inner Mongolia Autonomous Region',
+		  'Nei Mongol'],
+	'CN-NX': ['Ningxia Hui Autonomous Region', 'Ningxia Hui'],
+	'CN-XJ': ['Xinjiang Uyghur Autonomous Region', 'Xinjiang Uyghur',
+		  'Xinjiang Uygur'],
+	'CN-XZ': ['Tibet', 'Tibet Autonomous Region', 'Xizang'],
+	'DE-BE': ['Land Berlin'], 'DE-HB': ['Free Hanseatic City of Bremen'],
+	'DE-HH': ['Free and Hanseatic City of Hamburg'],
+	'DE-RP': ['Rhineland-Palatinate'],
 	'FR-ARA': ['Rhône-Alpes', 'Auvergne'],
 	'FR-BFC': ['Bourgogne', 'Burgundy', 'Franche-Comté'],
 	'FR-GES': ['Alsace', 'Lorraine', 'Champagne-Ardenne'],
@@ -183,6 +192,8 @@ const SUB_ALIASES = {
 	'NO-46': ['Hordaland', 'Sogn og Fjordane'],
 	'NO-50': ['Trøndelag', 'Sør-Trøndelag', 'Nord-Trøndelag'],
 	'NO-54': ['Troms og Finnmark', 'Troms and Finnmark'],
+	'IN-DL': ['NCT of Delhi', 'NCT'], 'IN-OR': ['Orissa'],
+	'IN-PY': ['Pondicherry'], 'IN-UT': ['Uttaranchal'],
 	'US-DC': ['DC', 'D.C.', 'Washington DC', 'Washington D.C.'],
 	'RU-ARK': ['Arkhangelsk Oblast'], 'RU-BA': ['Bashkortostan'],
 	'RU-LEN': ['Leningrad Oblast', 'Leningrad Region'],
@@ -191,6 +202,53 @@ const SUB_ALIASES = {
 	'KR-11': ['Seoul'], 'KR-26': ['Busan'], 'KR-27': ['Daegu'],
 	'KR-28': ['Incheon'], 'KR-29': ['Gwangju'], 'KR-30': ['Daejeon'],
 	'KR-31': ['Ulsan'], 'KR-49': ['Jeju', 'Jeju-do']
+};
+
+/*
+ * More names for cities: English exonyms and former names still in
+ * common use, which GeoNames keeps only among its alternate names (not
+ * in the packages read here).  "CC|GeoNames name" -> names; each is
+ * written as a row of its own with the city's point.
+ */
+const CITY_ALIASES = {
+	'AT|Vienna': ['Wien'],
+	'BE|Antwerpen': ['Antwerp', 'Anvers'],
+	'BE|Brussels': ['Bruxelles', 'Brussel'],
+	'BE|Gent': ['Ghent'],
+	'CH|Genève': ['Geneva', 'Genf'],
+	'CN|Beijing': ['Peking'],
+	'CN|Guangzhou': ['Canton'],
+	'CZ|Prague': ['Praha'],
+	'DE|Frankfurt am Main': ['Frankfurt'],
+	'DE|Hannover': ['Hanover'],
+	'DE|Köln': ['Cologne'],
+	'DE|Munich': ['München', 'Muenchen'],
+	'DE|Nürnberg': ['Nuremberg'],
+	'DK|Copenhagen': ['København', 'Kobenhavn'],
+	'DK|Århus': ['Aarhus'],
+	'ES|Sevilla': ['Seville'],
+	'IL|Tel Aviv': ['Tel Aviv-Yafo', 'Tel Aviv-Jaffa'],
+	'IN|Bengaluru': ['Bangalore'],
+	'IN|Chennai': ['Madras'],
+	'IN|Gurgaon': ['Gurugram'],
+	'IN|Kolkata': ['Calcutta'],
+	'IN|Mumbai': ['Bombay'],
+	'IT|Florence': ['Firenze'],
+	'IT|Milan': ['Milano'],
+	'IT|Naples': ['Napoli'],
+	'IT|Rome': ['Roma'],
+	'IT|Turin': ['Torino'],
+	'IT|Venice': ['Venezia'],
+	'MX|Mexico City': ['Ciudad de México', 'CDMX'],
+	'NL|The Hague': ["'s-Gravenhage", 'Den Haag'],
+	'PL|Warsaw': ['Warszawa'],
+	'PT|Lisbon': ['Lisboa'],
+	'RU|Moscow': ['Moskva'],
+	'RU|Saint Petersburg': ['Sankt-Peterburg', 'Leningrad'],
+	'SE|Göteborg': ['Gothenburg'],
+	'UA|Kharkiv': ['Kharkov'],
+	'UA|Kyiv': ['Kiev'],
+	'VN|Ho Chi Minh City': ['Saigon']
 };
 
 /*
@@ -221,7 +279,8 @@ const DESIGNATORS = new Set(('city prefecture province oblast county state ' +
 	'teukbyeoljachido teukbyeoljachisi respublika kraj oblast\' ' +
 	'capital metropolitan special administrative of the atoll kommune ' +
 	'kommunia kommuneqarfik novads rajons opstina opcina raionul urban ' +
-	'division rayon parish emirate muhafazat baladiyat wilaya').split(' '));
+	'division rayon parish emirate muhafazat baladiyat wilaya land ' +
+	'freistaat').split(' '));
 
 /* ---------------------------------------------------------------------
  * Names.
@@ -244,6 +303,10 @@ function norm(name) {
 	for (const ch of name)
 		s += SPECIAL[ch] !== undefined ? SPECIAL[ch] : ch;
 	s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+	/* An apostrophe inside a word joins it: Hawai'i = hawaii. */
+	const W = 'a-z0-9\\u0080-\\uffff';
+	s = s.replace(new RegExp('([' + W + '])[\'`\\u00b4\\u2018\\u2019' +
+		'\\u02bb\\u02bc](?=[' + W + '])', 'g'), '$1');
 	const SEP = /[^a-z0-9\u0080-\uffff]+|[\u2010-\u2015\u2018\u2019\u02bb\u02bc\u00a0\u00b7]+/;
 	let toks = s.split(SEP)
 		.filter((t) => t.length > 0)
@@ -456,6 +519,9 @@ function buildCountries(iso1, iso3) {
 			names, places: []});
 	}
 
+	for (const c of countries.values())
+		c.ownNames = c.names.length;
+
 	/* Former names (ISO 3166-3) whose country simply took a new name. */
 	for (const f of iso3) {
 		const to = f.alpha_4.slice(2);
@@ -491,6 +557,24 @@ function dropAmbiguousNames(countries) {
 				return true;
 			return false;
 		});
+	}
+}
+
+/* A former country that became a subdivision (ISO 3166-3 Sikkim, now
+ * IN-SK) keeps its name only as the subdivision's: as a name of the
+ * whole country it would hide the subdivision. */
+function dropFormerSubNames(countries, subs) {
+	const subKeys = new Map();
+	for (const s of subs.values())
+		for (const n of s.names) {
+			if (!subKeys.has(s.cc))
+				subKeys.set(s.cc, new Set());
+			subKeys.get(s.cc).add(norm(n));
+		}
+	for (const c of countries.values()) {
+		const keys = subKeys.get(c.code) || new Set();
+		c.names = c.names.filter((n, i) => i < c.ownNames ||
+			!keys.has(norm(n)));
 	}
 }
 
@@ -821,6 +905,7 @@ function main() {
 
 	const countries = buildCountries(iso1, iso3);
 	const subs = buildSubs(iso2, countries, loadTranslations());
+	dropFormerSubNames(countries, subs);
 	const paired = pairAdmins(admin1, subs, countries);
 	const stats = {};
 	locateCountries(countries, places, regions);
@@ -879,12 +964,24 @@ function main() {
 		(p.pop >= CITY_MIN_POP || p.fc === 'PPLC' || p.fc === 'PPLA'))
 		.sort((a, b) => a.cc < b.cc ? -1 : a.cc > b.cc ? 1 :
 			b.pop - a.pop || a.id - b.id);
+	const aliasUsed = new Set();
 	for (const p of listed) {
 		const sub = paired.get(p.cc + '.' + p.a1) ||
 			(subs.has(p.cc + '.' + p.a1) ? p.cc + '.' + p.a1 : '');
-		out.push(['P', p.cc, sub, fmt(p.lat), fmt(p.lon),
-			clean(p.name)].join('\t') + '\n');
+		const key = p.cc + '|' + p.name;
+		const names = [p.name];
+		if (CITY_ALIASES[key] && !aliasUsed.has(key)) {
+			aliasUsed.add(key);
+			names.push(...CITY_ALIASES[key]);
+		}
+		for (const n of names)
+			out.push(['P', p.cc, sub, fmt(p.lat), fmt(p.lon),
+				clean(n)].join('\t') + '\n');
 	}
+	for (const key of Object.keys(CITY_ALIASES))
+		if (!aliasUsed.has(key))
+			throw new Error('CITY_ALIASES names no listed city ' +
+				key);
 	process.stdout.write(out.join(''));
 	report(countries, subs, stats, listed);
 }
