@@ -20,7 +20,7 @@ enum opt_id {
 	O_CONFIG = O_FIRST, O_DB, O_VAST_INST, O_GCP_INST, O_GCP_BILL,
 	O_VAST_BILL, O_MONTH, O_PLAN_JSON, O_PAIR_LABEL, O_RATE_CROSS,
 	O_RATE_SAME, O_KEEP_GOING, O_MIGRATE, O_DRY_RUN, O_HELP, O_VERSION,
-	O_METRICS, O_WEBHOOK, O_LOG_FORMAT, O_VAST_INST_GLOB, O_GCP_INST_GLOB,
+	O_RATE_CARD, O_METRICS, O_WEBHOOK, O_LOG_FORMAT, O_VAST_INST_GLOB, O_GCP_INST_GLOB,
 	O_GCP_BILL_GLOB, O_VAST_BILL_GLOB, O_GEOIP, O_ALLOW_REGIONS,
 	O_EXCLUDE_REGIONS,
 	O_QUIET = 'q', O_VERBOSE = 'v'
@@ -48,6 +48,7 @@ static const struct option longopts[] = {
 	{ "geoip", required_argument, NULL, O_GEOIP },
 	{ "allow-regions", required_argument, NULL, O_ALLOW_REGIONS },
 	{ "exclude-regions", required_argument, NULL, O_EXCLUDE_REGIONS },
+	{ "rate-card", required_argument, NULL, O_RATE_CARD },
 	{ "keep-going", no_argument, NULL, O_KEEP_GOING },
 	{ "migrate", no_argument, NULL, O_MIGRATE },
 	{ "dry-run", no_argument, NULL, O_DRY_RUN },
@@ -97,6 +98,9 @@ cli_usage(FILE *f)
 "                          (default: paired-gpu)\n"
 "  --rate-cross-region USD price per GiB across regions (default 0.01)\n"
 "  --rate-same-region USD  price per GiB within a region (default 0)\n"
+"  --rate-card FILE        prices from a rate card file (tiers, explicit\n"
+"                          units; see README); the two options above\n"
+"                          override its schedules\n"
 "\n"
 "Resolving:\n"
 "  --geoip FILE            offline MaxMind-format database (GeoLite2-City,\n"
@@ -217,6 +221,7 @@ apply(struct options *o, int id, const char *arg, struct perr *e)
 		o->rate_same = arg;
 		break;
 	case O_KEEP_GOING: o->keep_going = 1; break;
+	case O_RATE_CARD: o->rate_card = arg; break;
 	case O_METRICS: o->metrics_file = arg; break;
 	case O_WEBHOOK:
 		if (check_url(arg, e))
@@ -450,6 +455,7 @@ cli_parse(int argc, char **argv, struct options *o, struct perr *e)
 #define WIN(f) if (cmd.f) o->f = cmd.f
 	WIN(db); WIN(vast_instances); WIN(gcp_instances); WIN(month);
 	WIN(plan_json); WIN(pair_label); WIN(rate_cross); WIN(rate_same);
+	WIN(rate_card);
 	WIN(keep_going); WIN(migrate); WIN(dry_run); WIN(help);
 	WIN(version); WIN(verbosity); WIN(metrics_file); WIN(alert_webhook);
 	WIN(log_format); WIN(vast_instances_glob); WIN(gcp_instances_glob);

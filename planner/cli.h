@@ -32,6 +32,7 @@ struct options {
 	const char *pair_label;
 	const char *rate_cross;		/* USD per GiB, as text */
 	const char *rate_same;
+	const char *rate_card;		/* file; NULL: the built-in one */
 	const char *metrics_file;
 	const char *alert_webhook;
 	const char *log_format;		/* "text" or "json" */

@@ -254,18 +254,21 @@ import_all(struct run *r, struct perr *e)
 
 /* ---- plan --------------------------------------------------------- */
 
+/* A price given on the command line replaces the schedule with one
+ * flat price (checked already by cli.c). */
 static enum perr_code
-parse_rate(const char *text, const char *opt, int64_t *out, struct perr *e)
+parse_rate(const char *text, const char *opt, struct rate_schedule *s,
+	   struct perr *e)
 {
-	const char *why = "negative";
+	const char *why;
+	int64_t v;
 
 	if (text == NULL)
 		return P_OK;
-	if (dec_parse(text, strlen(text), 6, DEC_STRICT, out, &why) ||
-	    *out < 0)
+	if (dec_parse(text, strlen(text), 6, DEC_STRICT, &v, &why) || v < 0)
 		return perr_set(e, P_EUSAGE, "--%s '%s': expected a price in "
-				"USD per GiB such as 0.01 (%s)", opt, text,
-				why);
+				"USD per GiB such as 0.01", opt, text);
+	rate_flat(s, v);
 	return P_OK;
 }
 
@@ -320,11 +323,12 @@ make_plan(struct run *r, struct perr *e)
 	struct plan *p = &r->plan;
 	const char *pj = r->o->plan_json;
 
-	if (rate_card_load(&p->rates, &p->assumed_bytes_per_day, e) ||
+	if (rate_card_read(r->o->rate_card, &p->rates.cross, &p->rates.same,
+			   &p->assumed_bytes_per_day, e) ||
 	    parse_rate(r->o->rate_cross, "rate-cross-region",
-		       &p->rates.cross_micro_per_gib, e) ||
-	    parse_rate(r->o->rate_same, "rate-same-region",
-		       &p->rates.same_micro_per_gib, e) ||
+		       &p->rates.cross, e) ||
+	    parse_rate(r->o->rate_same, "rate-same-region", &p->rates.same,
+		       e) ||
 	    choose_month(r, p, e) ||
 	    plan_load(&r->store, r->resolver, p, e) ||
 	    plan_save(&r->store, p, e))

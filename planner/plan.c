@@ -92,10 +92,10 @@ price(const struct plan *p, struct plan_pair *q)
 	if (r->conf < CONF_MEDIUM || r->region[0] == '\0')
 		return;
 	q->cross = strcmp(r->region, q->vm->region) != 0;
-	q->cost_micro = cents(money_for_bytes(q->egress_bytes, q->cross ?
-	    p->rates.cross_micro_per_gib : p->rates.same_micro_per_gib));
-	q->cost_after_micro = cents(money_for_bytes(q->egress_bytes,
-	    p->rates.same_micro_per_gib));
+	q->cost_micro = cents(rate_cost(q->cross ? &p->rates.cross :
+					&p->rates.same, q->egress_bytes));
+	q->cost_after_micro = cents(rate_cost(&p->rates.same,
+					      q->egress_bytes));
 	q->savings_micro = q->cost_micro - q->cost_after_micro;
 }
 

@@ -19,11 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ratecard.h"
 #include "resolve.h"
 
+/* Prices across regions and within one (ratecard.h). */
 struct rate_card {
-	int64_t cross_micro_per_gib;	/* across regions */
-	int64_t same_micro_per_gib;	/* within one region */
+	struct rate_schedule cross, same;
 };
 
 enum egress_source {

@@ -67,6 +67,29 @@ add_rate(cJSON *o, const char *key, int64_t micro)
 			     dec_trim(dec_format(micro, 6, buf, sizeof(buf))));
 }
 
+/* A tiered schedule as [{"upto_gib": N|null, "usd_per_gb": P}...];
+ * nothing for a flat one. */
+static void
+add_tiers(cJSON *o, const char *key, const struct rate_schedule *s)
+{
+	cJSON *a, *t;
+	int i;
+
+	if (s->n < 2)
+		return;
+	a = cJSON_AddArrayToObject(o, key);
+	for (i = 0; i < s->n; i++) {
+		t = cJSON_CreateObject();
+		if (s->t[i].upto_bytes == INT64_MAX)
+			cJSON_AddNullToObject(t, "upto_gib");
+		else
+			add_dec(t, "upto_gib",
+				bytes_to_milli_gib(s->t[i].upto_bytes), 3);
+		add_rate(t, "usd_per_gb", s->t[i].micro_per_gib);
+		cJSON_AddItemToArray(a, t);
+	}
+}
+
 static void
 add_money(cJSON *o, const char *key, int64_t micro, int valid)
 {
@@ -216,10 +239,12 @@ plan_json(const struct plan *p)
 	cJSON_AddStringToObject(root, "month", p->month);
 	rates = cJSON_AddObjectToObject(root, "rates");
 	add_rate(rates, "cross_region_usd_per_gb",
-		 p->rates.cross_micro_per_gib);
+		 p->rates.cross.t[0].micro_per_gib);
 	add_rate(rates, "same_region_usd_per_gb",
-		 p->rates.same_micro_per_gib);
+		 p->rates.same.t[0].micro_per_gib);
 	cJSON_AddStringToObject(rates, "unit", "GiB");
+	add_tiers(rates, "cross_region_tiers", &p->rates.cross);
+	add_tiers(rates, "same_region_tiers", &p->rates.same);
 	pairs = cJSON_AddArrayToObject(root, "pairs");
 	for (i = 0; i < p->npairs; i++)
 		cJSON_AddItemToArray(pairs, pair_json(&p->pairs[i]));
@@ -354,10 +379,13 @@ plan_write_summary(const struct plan *p, FILE *f)
 
 	fprintf(f, "Plan for %s (rate card: $%s/GiB across regions, "
 		"$%s/GiB within one)\n", p->month,
-		dec_trim(dec_format(p->rates.cross_micro_per_gib, 6, a,
+		dec_trim(dec_format(p->rates.cross.t[0].micro_per_gib, 6, a,
 				    sizeof(a))),
-		dec_trim(dec_format(p->rates.same_micro_per_gib, 6, b,
+		dec_trim(dec_format(p->rates.same.t[0].micro_per_gib, 6, b,
 				    sizeof(b))));
+	if (p->rates.cross.n > 1 || p->rates.same.n > 1)
+		fprintf(f, "  (tiered: the first tier's price is shown; see "
+			"the plan JSON)\n");
 	fprintf(f, "  GPUs                %6ld  (%ld without a CPU VM)\n",
 		t->gpus, t->unpaired_gpus);
 	fprintf(f, "  pairs               %6ld  (%ld cross-region, %ld same "
@@ -408,8 +436,8 @@ save_run(struct store *s, const struct plan *p, const char *now,
 		return e->code;
 	sqlite3_bind_text(st, 1, p->month, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, p->rates.cross_micro_per_gib);
-	sqlite3_bind_int64(st, 4, p->rates.same_micro_per_gib);
+	sqlite3_bind_int64(st, 3, p->rates.cross.t[0].micro_per_gib);
+	sqlite3_bind_int64(st, 4, p->rates.same.t[0].micro_per_gib);
 	sqlite3_bind_int64(st, 5, p->t.gpus);
 	sqlite3_bind_int64(st, 6, p->t.pairs);
 	sqlite3_bind_int64(st, 7, p->t.cross_pairs);

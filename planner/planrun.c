@@ -14,64 +14,6 @@
 #include "rescache.h"
 #include "timeutil.h"
 
-/* ---- rate card ---------------------------------------------------- */
-
-static enum perr_code
-rate_line(char *line, long lineno, struct rate_card *rates,
-	  int64_t *per_day, struct perr *e)
-{
-	char *key = strtok(line, "\t"), *val = strtok(NULL, "\t");
-	char *unit = strtok(NULL, "\t\r");
-	const char *why;
-	int64_t v;
-
-	if (!key || !val || !unit)
-		return perr_set(e, P_EDATA, "data/rate_card.tsv:%ld: expected "
-				"key, value and unit", lineno);
-	if (dec_parse(val, strlen(val), 6, DEC_STRICT, &v, &why))
-		return perr_set(e, P_EDATA, "data/rate_card.tsv:%ld: value "
-				"'%s': %s", lineno, val, why);
-	if (strcmp(key, "assumed_egress_per_day") == 0 &&
-	    strcmp(unit, "GiB/day") == 0)
-		*per_day = (int64_t)((__int128)v * BYTES_PER_GIB /
-				     MICRO_PER_UNIT);
-	else if (strcmp(unit, "USD/GiB") != 0)
-		return perr_set(e, P_EDATA, "data/rate_card.tsv:%ld: unit "
-				"'%s' is not USD/GiB", lineno, unit);
-	else if (strcmp(key, "cross_region") == 0)
-		rates->cross_micro_per_gib = v;
-	else if (strcmp(key, "same_region") == 0)
-		rates->same_micro_per_gib = v;
-	else
-		return perr_set(e, P_EDATA, "data/rate_card.tsv:%ld: unknown "
-				"key '%s'", lineno, key);
-	return P_OK;
-}
-
-enum perr_code
-rate_card_load(struct rate_card *rates, int64_t *per_day, struct perr *e)
-{
-	const struct embedded_file *f = embed_find("data/rate_card.tsv");
-	char *text, *line, *save = NULL;
-	long lineno = 0;
-	enum perr_code rc = P_OK;
-
-	if (f == NULL)
-		return perr_set(e, P_EDATA, "data/rate_card.tsv missing");
-	if ((text = strdup((const char *)f->data)) == NULL)
-		return perr_set(e, P_ENOMEM, "out of memory");
-	for (line = text; rc == P_OK && line; line = save) {
-		save = strchr(line, '\n');
-		if (save)
-			*save++ = '\0';
-		lineno++;
-		if (*line && *line != '#')
-			rc = rate_line(line, lineno, rates, per_day, e);
-	}
-	free(text);
-	return rc;
-}
-
 /* ---- loading ------------------------------------------------------ */
 
 /* Step ST expecting one row; anything else is a database failure
