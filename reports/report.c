@@ -201,6 +201,19 @@ write_chart(struct job *j, enum chart_id id, struct perr *e)
 	return rc;
 }
 
+/* report.json: what --json prints. */
+static enum perr_code
+write_json(struct job *j, struct perr *e)
+{
+	FILE *fp;
+
+	if (outdir_create(&j->od, "report.json", &fp, e))
+		return e->code;
+	fputs(j->json, fp);
+	fputc('\n', fp);
+	return outdir_close(&j->od, fp, e);
+}
+
 static enum perr_code
 write_html(struct job *j, struct perr *e)
 {
@@ -243,8 +256,8 @@ write_all(struct job *j, const char *dir, struct perr *e)
 	for (id = 0; id < CHART_COUNT; id++)
 		if (write_chart(j, id, e))
 			return e->code;
-	if (put_file(j, "report.json", j->json, strlen(j->json), e) ||
-	    write_html(j, e) || write_pdf(j, e) || outdir_commit(&j->od, e))
+	if (write_json(j, e) || write_html(j, e) || write_pdf(j, e) ||
+	    outdir_commit(&j->od, e))
 		return e->code;
 	return P_OK;
 }
