@@ -8,8 +8,6 @@
 
 #include "draw.h"
 
-void FcFini(void);
-
 void
 draw_colour(cairo_t *cr, unsigned rgb)
 {
@@ -199,6 +197,4 @@ void
 draw_shutdown(void)
 {
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
 }

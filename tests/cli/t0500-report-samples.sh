@@ -102,7 +102,8 @@ expect_eq "query: hit rate = JSON" "$(s 11)" \
 	"$(jq -r '.summary.hit_rate * 10000 | round' "$T/fig.json")"
 expect_eq "query: GPUs = JSON" "$(s 6)" "$(jq -r .summary.gpus "$T/fig.json")"
 expect_eq "query: egress sources = JSON" "$(s 19) $(s 20) $(s 21)" \
-	"$(jq -r '.summary.egress_sources | "\(."gcp-billing") \(."vast-billing") \(.assumed)"' "$T/fig.json")"
+	"$(jq -r '.summary.egress_sources |
+	   "\(."gcp-billing") \(."vast-billing") \(.assumed)"' "$T/fig.json")"
 expect_eq "query: crossing pairs, in order = JSON" \
 	"$(col report_pairs 7 | tr '\n' ' ')" \
 	"$(jq -r '.cross_region_pairs[].cpu_name' "$T/fig.json" | tr '\n' ' ')"
@@ -122,7 +123,8 @@ expect_eq "query: region pairs' cost = JSON" \
 	"$(jq -r '.region_pairs[].cost_usd' "$T/fig.json" |
 	   xargs printf '%.2f\n' | tr '\n' ' ')"
 expect_eq "region pairs: ten and the others" \
-	"$(jq -r '.region_pairs | length' "$T/fig.json") $(jq -r '.region_pairs[10].others' "$T/fig.json")" \
+	"$(jq -r '"\(.region_pairs | length) \(.region_pairs[10].others)"' \
+	   "$T/fig.json")" \
 	"11 true"
 expect_eq "query: months = JSON" "$(q report_months | wc -l)" \
 	"$(jq -r '.months | length' "$T/fig.json")"
@@ -137,8 +139,10 @@ expect_eq "no migration journal: none" \
 check "HTML says no migrations" grep -q 'id="migrations-none">None' "$H"
 
 # ---- the page needs nothing but itself
-check "no remote resource" sh -c "! grep -Eiq '(src|href)=\"(https?:)?//' '$H'"
-check "no linked style or script" sh -c "! grep -Eiq '<link|<script[^>]*src' '$H'"
+check "no remote resource" \
+	sh -c "! grep -Eiq '(src|href)=\"(https?:)?//' '$H'"
+check "no linked style or script" \
+	sh -c "! grep -Eiq '<link|<script[^>]*src' '$H'"
 expect_eq "one script element, inert JSON" \
 	"$(grep -o '<script[^>]*>' "$H")" \
 	'<script type="application/json" id="report-figures">'

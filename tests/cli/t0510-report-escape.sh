@@ -55,8 +55,8 @@ check "so does the page" grep -qF \
 
 # The PDF sets them as text, too (pango gets valid UTF-8 only).
 pdftotext "$T/r/report.pdf" "$T/pdf.txt"
-check "the PDF shows the payload as text" \
-	sh -c "tr -d ' \n' <'$T/pdf.txt' | grep -qF '</script><imgsrc=xonerror=alert(1)>'"
+check "the PDF shows the payload as text" sh -c "tr -d ' \n' <'$T/pdf.txt' |
+	grep -qF '</script><imgsrc=xonerror=alert(1)>'"
 check "the PDF shows the replaced bytes" \
 	grep -qF "Montr$(printf '\357\277\275')al" "$T/pdf.txt"
 pages=$(pdfinfo "$T/r/report.pdf" | awk '/^Pages:/ { print $2 }')

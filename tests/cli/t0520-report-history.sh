@@ -58,7 +58,8 @@ expect_eq "hit rate: one marker per month" \
 expect_eq "savings: one projected bar per month" \
 	"$(fills "$LIGHT" "$T/r/savings.svg")" 4
 expect_eq "since the first month" \
-	"$(jq -r '.summary.since_first_month | "\(.first_month) \(.months_on_record)"' "$F")" \
+	"$(jq -r '.summary.since_first_month |
+	   "\(.first_month) \(.months_on_record)"' "$F")" \
 	"2025-04 3"
 q() { sqlite3 "$T/p.db" ".parameter set :month \"'$1'\"" \
 	".read $SQL/$2.sql"; }
@@ -73,7 +74,8 @@ expect_eq "= the three months added up" \
 	"$(jq -r '.summary.since_first_month.projected_usd * 100 | round' "$F")"
 expect_eq "the months = the query" \
 	"$(q 2025-06 report_months | cut -d'|' -f1,2,7 | tr '\n' ' ')" \
-	"$(jq -r '.months[] | "\(.month)|\(if .has_plan then 1 else 0 end)|\(.hit_rate * 10000 | round)"' "$F" | tr '\n' ' ')"
+	"$(jq -r '.months[] | "\(.month)|\(if .has_plan then 1 else 0 end)|" +
+	   "\(.hit_rate * 10000 | round)"' "$F" | tr '\n' ' ')"
 
 expect_status 0 "the April report" \
 	"$PLANNER" report --db "$T/p.db" --month 2025-04 --out "$T/r4" --json
@@ -133,7 +135,9 @@ check "the page lists it" grep -q '<td>cpu-worker-25</td><td>us-central1-a' \
 	"$T/rj/report.html"
 ms() { awk -F'|' '{ printf "%s|%s|%s|%.2f|%.2f ", $1, $2, $3, $4, $5 }'; }
 expect_eq "latency = the query" "$(q 2025-06 report_latency | ms)" \
-	"$(jq -r '.latency[] | "\(.region)|\(.samples)|\(.lost)|\(.median_ms)|\(.p95_ms)"' "$F" | ms)"
+	"$(jq -r '.latency[] |
+	   "\(.region)|\(.samples)|\(.lost)|\(.median_ms)|\(.p95_ms)"' "$F" |
+	   ms)"
 expect_eq "latency: the slow region first" \
 	"$(jq -r '.latency[0].region' "$F")" us-east1
 pdftotext "$T/rj/report.pdf" "$T/pdf.txt"

@@ -22,7 +22,7 @@
 
 static char png_path[64];
 
-/* ---- figures ---------------------------------------------------------- */
+/* ---- figures ----------------------------------------------------- */
 
 /* N months ending 2025-06; month i saves 125 * (i + 1) dollars
  * projected, 50 * i realised, hit rate 10 % * (i + 1); month GAP (if
@@ -72,7 +72,7 @@ region_pairs(struct report_figures *f, size_t n, int others)
 	}
 }
 
-/* ---- pixels ------------------------------------------------------------ */
+/* ---- pixels ------------------------------------------------------ */
 
 struct img {
 	cairo_surface_t *s;
@@ -189,7 +189,7 @@ slot_x(const struct chart_frame *pl, size_t i, size_t n)
 	return pl->x + pl->w / (double)n * ((double)i + 0.5);
 }
 
-/* ---- the charts ---------------------------------------------------------- */
+/* ---- the charts -------------------------------------------------- */
 
 static void
 test_savings(void)
@@ -358,7 +358,7 @@ test_map(void)
 	figures_release(&f);
 }
 
-/* ---- SVG ------------------------------------------------------------------ */
+/* ---- SVG --------------------------------------------------------- */
 
 /* How often NEEDLE occurs in B. */
 static int
