@@ -214,6 +214,15 @@ test_savings(void)
 		CHECK((i == 0 || i == 6) !=
 		      near(at(&im, x - 4, base), COL_DARK));
 	}
+	/* bars are as tall as their value: the last realised bar ($550 of
+	 * $1,500) ends where it should */
+	{
+		double x = slot_x(&pl, n - 1, n) - 5;
+		double y = pl.y + pl.h - 550.0 / 1500.0 * pl.h;
+
+		CHECK(near(at(&im, x, y + 2), COL_DARK));
+		CHECK(!near(at(&im, x, y - 2), COL_DARK));
+	}
 	/* the axis tops at $1,500 for a $1,500 maximum: the last bar
 	 * reaches the top grid line, nothing is above it */
 	top = pl.y + 3;
