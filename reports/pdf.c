@@ -181,7 +181,7 @@ static int
 table_start(struct pdoc *d, const struct ptable *t, const char *title,
 	    size_t rows)
 {
-	heading(d, title, 40);
+	heading(d, title, rows ? 40 : 12);
 	if (rows == 0) {
 		text(d, "None.", &st_body);
 		return 0;

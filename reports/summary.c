@@ -74,20 +74,26 @@ summary_rows(const struct report_figures *f, struct summary_row *rows)
 
 	counts(f, rows, &n);
 	money(f, rows, &n);
-	snprintf(v, sizeof(v), "%s/GiB across regions, %s/GiB within one",
+	snprintf(v, sizeof(v), "%s across regions, %s within",
 		 rtext_rate(f->rate_cross_micro, a),
 		 rtext_rate(f->rate_same_micro, b));
-	row(rows, &n, "rate-card", "Rate card", RTEXT_IF(f->has_plan, v));
+	row(rows, &n, "rate-card", "Rate card (US$ per GiB)",
+	    RTEXT_IF(f->has_plan, v));
 	return n;
 }
 
 void
 summary_assumptions(const struct report_figures *f, char *buf, size_t n)
 {
-	snprintf(buf, n, "Egress per pair comes from GCP billing (%ld "
-		 "pairs), Vast.ai bandwidth charges (%ld) or an assumed "
-		 "daily volume (%ld); GiB are 2^30 bytes, as GCP bills; "
+	char a[RTEXT_BUF], b[RTEXT_BUF];
+
+	snprintf(buf, n, "Rate card: %s per GiB across regions, %s within "
+		 "one (1 GiB = 2\xc2\xb3\xe2\x81\xb0 bytes, as GCP bills); "
+		 "egress per pair from GCP billing (%ld pairs), Vast.ai "
+		 "bandwidth charges (%ld) or an assumed daily volume (%ld); "
 		 "pairs whose GPU location is unknown are left out of the "
 		 "money; a completed move counts as realised from the month "
-		 "after it.", f->src_gcp, f->src_vast, f->src_assumed);
+		 "after it.", rtext_rate(f->rate_cross_micro, a),
+		 rtext_rate(f->rate_same_micro, b), f->src_gcp, f->src_vast,
+		 f->src_assumed);
 }

@@ -82,7 +82,7 @@ expect_eq "HTML savings = plan" "$(fig savings)" \
 expect_eq "HTML hit rate = plan" "$(fig hit-rate)" \
 	"$(awk -v h="$(plan hit_rate)" 'BEGIN { printf "%.2f", h * 100 }')"
 expect_eq "HTML rate card = plan" \
-	"$(sed -n 's/.*<td id="rate-card">\$\([^/]*\)\/GiB across.*/\1/p' "$H")" \
+	"$(sed -n 's/.*<td id="rate-card">\$\([^ ]*\) across.*/\1/p' "$H")" \
 	"$(jq -r .rates.cross_region_usd_per_gb "$T/plan.json")"
 
 # ---- the HTML and the JSON are what the queries give
