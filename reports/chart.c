@@ -39,12 +39,14 @@ static const char *const titles[CHART_COUNT] = {
 	"GPU-to-VM links"
 };
 
+/* The file name stem of chart ID ("savings"). */
 const char *
 chart_name(enum chart_id id)
 {
 	return names[id];
 }
 
+/* The title drawn at the top of chart ID. */
 const char *
 chart_title(enum chart_id id)
 {
@@ -602,6 +604,8 @@ draw_latency(cairo_t *cr, double w, double h,
 
 /* ---- any chart --------------------------------------------------- */
 
+/* The size of chart ID for F, in points: the bar charts grow
+ * with their rows. */
 void
 chart_size(enum chart_id id, const struct report_figures *f, double *w,
 	   double *h)
@@ -624,6 +628,8 @@ chart_size(enum chart_id id, const struct report_figures *f, double *w,
 	}
 }
 
+/* Draw chart ID at the origin of CR; see chart.h for the layout
+ * rules the tests rely on. */
 void
 chart_draw(enum chart_id id, cairo_t *cr, const struct report_figures *f,
 	   struct chart_frame *plot)
@@ -658,6 +664,8 @@ cairo_fail(cairo_status_t st, const char *what, struct perr *e)
 			"%s: %s", what, cairo_status_to_string(st));
 }
 
+/* Chart ID as a PNG of SCALE pixels per point through FN;
+ * P_EIO or P_ENOMEM when cairo fails. */
 enum perr_code
 chart_png(enum chart_id id, const struct report_figures *f, double scale,
 	  cairo_write_func_t fn, void *closure, struct perr *e)
@@ -682,6 +690,8 @@ chart_png(enum chart_id id, const struct report_figures *f, double scale,
 	return cairo_fail(st, names[id], e);
 }
 
+/* Chart ID as an SVG document through FN; P_EIO or P_ENOMEM
+ * when cairo fails. */
 enum perr_code
 chart_svg(enum chart_id id, const struct report_figures *f,
 	  cairo_write_func_t fn, void *closure, struct perr *e)

@@ -8,6 +8,7 @@
 
 #include "draw.h"
 
+/* Set the source of CR to the colour 0xRRGGBB. */
 void
 draw_colour(cairo_t *cr, unsigned rgb)
 {
@@ -67,6 +68,7 @@ make_layout(cairo_t *cr, const char *text, const struct draw_style *s)
 	return l;
 }
 
+/* Width and height of TEXT set in style S, in points. */
 void
 draw_measure(cairo_t *cr, const char *text, const struct draw_style *s,
 	     double *w, double *h)
@@ -80,6 +82,8 @@ draw_measure(cairo_t *cr, const char *text, const struct draw_style *s,
 	*h = (double)ph / PANGO_SCALE;
 }
 
+/* Draw TEXT at (X, Y) in style S; returns its height.  The path
+ * of CR is left empty. */
 double
 draw_text(cairo_t *cr, double x, double y, const char *text,
 	  const struct draw_style *s)
@@ -98,6 +102,7 @@ draw_text(cairo_t *cr, double x, double y, const char *text,
 	return (double)ph / PANGO_SCALE;
 }
 
+/* Draw TEXT turned anticlockwise, centred on CY, from X. */
 void
 draw_text_up(cairo_t *cr, double x, double cy, const char *text,
 	     const struct draw_style *s)
@@ -136,6 +141,8 @@ hatch(cairo_t *cr, double x, double y, double w, double h, unsigned col)
 	cairo_restore(cr);
 }
 
+/* A filled (and optionally hatched and outlined) rectangle; an
+ * empty one draws nothing. */
 void
 draw_box(cairo_t *cr, double x, double y, double w, double h,
 	 unsigned fill, unsigned hatch_col, unsigned outline)
@@ -157,6 +164,7 @@ draw_box(cairo_t *cr, double x, double y, double w, double h,
 	cairo_restore(cr);
 }
 
+/* The panel a chart shows instead of empty axes. */
 void
 draw_no_data(cairo_t *cr, double x, double y, double w, double h,
 	     const char *message)
@@ -176,6 +184,8 @@ draw_no_data(cairo_t *cr, double x, double y, double w, double h,
 	draw_text(cr, x + 10, y + (h - th) / 2, message, &st);
 }
 
+/* A round step (1, 2, 2.5 or 5 times a power of ten) giving
+ * about five ticks up to MAX, and the axis end *TOP. */
 void
 draw_axis_scale(double max, double *step, double *top)
 {
@@ -193,6 +203,9 @@ draw_axis_scale(double max, double *step, double *top)
 		*top = *step;
 }
 
+/* Drop pango's default font map.  Deliberately no
+ * cairo_debug_reset_static_data() or FcFini(): both abort the program
+ * when pango's fontconfig threads still hold a font (tests/lsan.supp). */
 void
 draw_shutdown(void)
 {

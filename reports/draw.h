@@ -74,8 +74,8 @@ void draw_no_data(cairo_t *cr, double x, double y, double w, double h,
  * axis end (a multiple of *STEP >= MAX, and > 0). */
 void draw_axis_scale(double max, double *step, double *top);
 
-/* Free pango's and fontconfig's process-wide caches (at exit, so leak
- * checkers see only real leaks).  No drawing may follow. */
+/* Drop pango's default font map and the fonts it holds (at exit).  No
+ * drawing may follow. */
 void draw_shutdown(void);
 
 #endif

@@ -352,6 +352,8 @@ script_safe(const char *text)
 	return out;
 }
 
+/* The figures as JSON safe inside an HTML script element;
+ * the caller frees the text (NULL when memory ran out). */
 char *
 figures_json(const struct report_figures *f)
 {

@@ -457,6 +457,8 @@ load_all(struct store *s, const char *month, struct loader *l,
 	return load_journals(s, month, l, e);
 }
 
+/* Run every report query for MONTH into F (zeroed by the
+ * caller); F holds what was loaded even on failure. */
 enum perr_code
 figures_load(struct store *s, const char *month, struct report_figures *f,
 	     struct perr *e)
@@ -477,6 +479,8 @@ figures_load(struct store *s, const char *month, struct report_figures *f,
 	return rc;
 }
 
+/* The latest planned month, or P_EUSAGE when there is
+ * none (the caller must then be told to give --month). */
 enum perr_code
 figures_latest_month(struct store *s, char *buf, size_t n, struct perr *e)
 {
@@ -541,6 +545,7 @@ lists_free(struct report_figures *f)
 	}
 }
 
+/* Free every array and string of F and zero it. */
 void
 figures_release(struct report_figures *f)
 {

@@ -33,6 +33,8 @@ static const char style[] =
 	"height:auto;border:1px solid #ddd}\n"
 	"@media print{h2{break-after:avoid}figure,tr{break-inside:avoid}}\n";
 
+/* S as HTML text: the five characters that can start or
+ * end markup or an attribute become character references. */
 void
 html_escape(FILE *out, const char *s)
 {
@@ -421,6 +423,7 @@ head(FILE *out, const struct report_figures *f)
 	fputs(".</p>\n", out);
 }
 
+/* The whole page; write errors are left in ferror(OUT). */
 void
 html_write(FILE *out, const struct report_figures *f,
 	   const struct html_chart *c, size_t n, const char *json)

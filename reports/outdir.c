@@ -20,6 +20,8 @@ join(const char *dir, const char *a, const char *b, const char *c)
 	return s;
 }
 
+/* Use DIR for the output, creating it (one level) when
+ * missing; P_EIO when it cannot be made or is not a directory. */
 enum perr_code
 outdir_open(struct outdir *o, const char *dir, struct perr *e)
 {
@@ -36,6 +38,8 @@ outdir_open(struct outdir *o, const char *dir, struct perr *e)
 	return P_OK;
 }
 
+/* Open the temporary file for NAME; O owns it until
+ * outdir_close().  An existing temporary name is never overwritten. */
 enum perr_code
 outdir_create(struct outdir *o, const char *name, FILE **f,
 	      struct perr *e)
@@ -61,6 +65,7 @@ outdir_create(struct outdir *o, const char *name, FILE **f,
 	return P_OK;
 }
 
+/* Flush and close F; P_EIO if any write to it failed. */
 enum perr_code
 outdir_close(struct outdir *o, FILE *f, struct perr *e)
 {
@@ -110,6 +115,8 @@ can_commit(const struct outdir *o, struct perr *e)
 	return P_OK;
 }
 
+/* Rename every temporary file to its real name, after
+ * checking that all are closed and no real name is a directory. */
 enum perr_code
 outdir_commit(struct outdir *o, struct perr *e)
 {
@@ -126,6 +133,8 @@ outdir_commit(struct outdir *o, struct perr *e)
 	return P_OK;
 }
 
+/* Close and remove what is left of the temporary files,
+ * and release O (nothing is left after a commit). */
 void
 outdir_abort(struct outdir *o)
 {
@@ -140,6 +149,7 @@ outdir_abort(struct outdir *o)
 	release(o);
 }
 
+/* cairo_write_func_t onto the FILE in CLOSURE. */
 cairo_status_t
 outdir_file_write(void *closure, const unsigned char *data,
 		  unsigned int len)
@@ -148,6 +158,7 @@ outdir_file_write(void *closure, const unsigned char *data,
 	    CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* cairo_write_func_t into the struct rbuf in CLOSURE. */
 cairo_status_t
 rbuf_write(void *closure, const unsigned char *data, unsigned int len)
 {

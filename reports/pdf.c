@@ -506,6 +506,8 @@ document(struct pdoc *d)
 	migrations_table(d);
 }
 
+/* The A4 document for F through FN; P_EIO or P_ENOMEM when
+ * cairo fails. */
 enum perr_code
 pdf_write(const struct report_figures *f, cairo_write_func_t fn,
 	  void *closure, struct perr *e)

@@ -337,6 +337,8 @@ run(const struct ropts *o)
 	return status;
 }
 
+/* `planner report ...`: ARGV holds what follows "report".
+ * Returns the exit status (0, 1 runtime failure, 2 usage). */
 int
 cmd_report(int argc, char **argv)
 {

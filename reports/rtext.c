@@ -48,6 +48,7 @@ cut_label(char *out, size_t *o)
 	*o = k + sizeof(ellipsis) - 1;
 }
 
+/* A valid UTF-8 copy of S[0..N) for display; see rtext.h. */
 char *
 rtext_dup(const char *s, size_t n, int *oom)
 {
@@ -96,6 +97,7 @@ group(const char *raw, char *buf, size_t n)
 	return buf;
 }
 
+/* Micro-dollars as "$1,234.56", rounded to cents. */
 char *
 rtext_money(int64_t micro, char *buf)
 {
@@ -111,12 +113,14 @@ rtext_money(int64_t micro, char *buf)
 	return buf;
 }
 
+/* Micro-dollars as plain "1234.56", for JSON. */
 char *
 rtext_usd(int64_t micro, char *buf)
 {
 	return dec_format(dec_rescale(micro, 6, 2), 2, buf, RTEXT_BUF);
 }
 
+/* A price with the decimals it has ("$0.0085"). */
 char *
 rtext_rate(int64_t micro, char *buf)
 {
@@ -127,6 +131,7 @@ rtext_rate(int64_t micro, char *buf)
 	return buf;
 }
 
+/* Bytes as GiB with three decimals and separators. */
 char *
 rtext_gib(int64_t bytes, char *buf)
 {
@@ -136,6 +141,7 @@ rtext_gib(int64_t bytes, char *buf)
 	return group(raw, buf, RTEXT_BUF);
 }
 
+/* An integer with thousands separators. */
 char *
 rtext_count(long long v, char *buf)
 {
@@ -145,6 +151,7 @@ rtext_count(long long v, char *buf)
 	return group(raw, buf, RTEXT_BUF);
 }
 
+/* Ten-thousandths as "23.33 %". */
 char *
 rtext_percent(long bp, char *buf)
 {
@@ -155,6 +162,7 @@ rtext_percent(long bp, char *buf)
 	return buf;
 }
 
+/* Milliseconds to one decimal, without the locale. */
 char *
 rtext_ms(double ms, char *buf)
 {
@@ -181,6 +189,7 @@ month_number(const char *m)
 	return k >= 1 && k <= 12 ? k : 0;
 }
 
+/* "2025-06" as "June 2025". */
 char *
 rtext_month_name(const char *month, char *buf)
 {
@@ -193,6 +202,7 @@ rtext_month_name(const char *month, char *buf)
 	return buf;
 }
 
+/* "2025-06" as "Jun 2025". */
 char *
 rtext_month_short(const char *month, char *buf)
 {

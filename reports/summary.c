@@ -66,6 +66,8 @@ money(const struct report_figures *f, struct summary_row *rows, size_t *n)
 	    rtext_money(f->projected_since_micro, b));
 }
 
+/* The summary lines of F, in reading order; returns how
+ * many were written (at most SUMMARY_MAX_ROWS). */
 size_t
 summary_rows(const struct report_figures *f, struct summary_row *rows)
 {
@@ -82,6 +84,7 @@ summary_rows(const struct report_figures *f, struct summary_row *rows)
 	return n;
 }
 
+/* The rate card and the assumptions, one sentence. */
 void
 summary_assumptions(const struct report_figures *f, char *buf, size_t n)
 {

@@ -25,6 +25,8 @@
 static const struct draw_style st_title = { 11, 1, COL_INK, 0, 0, 0 };
 static const struct draw_style st_small = { 8, 0, COL_INK, 0, 0, 0 };
 
+/* Equirectangular: longitude across PL, latitude from
+ * LAT_TOP down to LAT_BOTTOM. */
 void
 worldmap_project(const struct chart_frame *pl, double lat, double lon,
 		 double *x, double *y)
@@ -347,6 +349,8 @@ map_header(cairo_t *cr, double w, double h, const struct report_figures *f)
 	return y + draw_text(cr, PAD_MAP, y + 1, buf, &s) + 4;
 }
 
+/* The map chart: land, links, markers, legend; the map
+ * rectangle goes to *PL. */
 void
 worldmap_draw(cairo_t *cr, double w, double h,
 	      const struct report_figures *f, struct chart_frame *pl)
