@@ -14,24 +14,27 @@
 
 static const char style[] =
 	"body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#222;"
-	"max-width:62rem;margin:1.5rem auto;padding:0 1rem;"
+	"max-width:64rem;margin:1.5rem auto;padding:0 1rem;"
 	"line-height:1.4}\n"
 	"h1{font-size:1.6rem;margin-bottom:.2rem}"
 	"h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}\n"
 	".meta,.note,figcaption{color:#555;font-size:.9rem}\n"
-	"table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}\n"
-	"th,td{padding:.25rem .6rem;text-align:left;vertical-align:top;"
-	"overflow-wrap:anywhere}\n"
+	"table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}\n"
+	"th,td{padding:.25rem .5rem;text-align:left;vertical-align:top;"
+	"overflow-wrap:break-word}\n"
 	"thead th{border-bottom:2px solid #555}"
-	"tbody tr:nth-child(even){background:#f2f2f2}\n"
+	"tbody tr:nth-child(even),table.kv tr:nth-child(even)"
+	"{background:#f2f2f2}\n"
 	"td.num,th.num{text-align:right;white-space:nowrap}\n"
+	"table.kv{width:100%;max-width:46rem;font-size:.95rem}"
 	"table.kv th{font-weight:normal;color:#444}"
-	"table.kv td{font-weight:bold;text-align:right}\n"
+	"table.kv td{font-weight:bold;text-align:right;white-space:nowrap}\n"
 	".warn{border-left:4px solid #b2182b;padding:.5rem 1rem;"
 	"background:#fbeaea}\n"
 	"figure{margin:1.5rem 0}figure img{width:100%;max-width:52rem;"
 	"height:auto;border:1px solid #ddd}\n"
-	"@media print{h2{break-after:avoid}figure,tr{break-inside:avoid}}\n";
+	"@media print{body{margin:0;font-size:10pt}table{font-size:7.5pt}"
+	"h2{break-after:avoid}figure,tr{break-inside:avoid}}\n";
 
 /* S as HTML text: the five characters that can start or
  * end markup or an attribute become character references. */
@@ -208,7 +211,7 @@ pairs_table(FILE *out, const struct report_figures *f)
 {
 	size_t i;
 
-	fputs("<section id=\"pairs\">\n<h2>Pairs that cross regions, "
+	fputs("<section id=\"crossing\">\n<h2>Pairs that cross regions, "
 	      "largest saving first</h2>\n", out);
 	if (f->npairs_cross == 0) {
 		fputs("<p>None.</p>\n</section>\n", out);

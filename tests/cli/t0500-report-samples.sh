@@ -109,7 +109,7 @@ expect_eq "query: crossing pairs, in order = JSON" \
 	"$(jq -r '.cross_region_pairs[].cpu_name' "$T/fig.json" | tr '\n' ' ')"
 expect_eq "query: crossing pairs, in order = HTML" \
 	"$(col report_pairs 7 | tr '\n' ' ')" \
-	"$(sed -n '/<section id="pairs">/,/<\/section>/p' "$H" |
+	"$(sed -n '/<section id="crossing">/,/<\/section>/p' "$H" |
 	   grep -o '<td>cpu-worker-[0-9]*</td>' | sed 's/<[^>]*>//g' |
 	   tr '\n' ' ')"
 expect_eq "query: pair savings = JSON" \
