@@ -283,7 +283,7 @@ pairs_table(struct pdoc *d)
 	static const struct ptable t = { 8,
 		{ "GPU", "GPU location", "GPU's best zone", "CPU VM",
 		  "VM zone", "Egress (GiB)", "Cost now", "Saving" },
-		{ 46, 84, 106, 74, 70, 55, 38, 38 },
+		{ 46, 84, 96, 86, 66, 55, 39, 39 },
 		{ 0, 0, 0, 0, 0, 1, 1, 1 }, 0 };
 	char id[24], g[RTEXT_BUF], c[RTEXT_BUF], s[RTEXT_BUF];
 	const char *cell[8];

@@ -147,6 +147,8 @@ expect_eq "one script element, inert JSON" \
 	"$(grep -o '<script[^>]*>' "$H")" \
 	'<script type="application/json" id="report-figures">'
 check "a CSP forbids scripts" grep -q "default-src 'none'" "$H"
+expect_eq "element ids are unique" \
+	"$(grep -o ' id="[^"]*"' "$H" | sort | uniq -d)" ""
 expect_eq "five charts inline as SVG" \
 	"$(grep -o 'src="data:image/svg+xml;base64,' "$H" | wc -l)" 5
 sed -n '/<script type="application\/json"/,/<\/script>/p' "$H" |

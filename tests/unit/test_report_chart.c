@@ -288,6 +288,13 @@ test_region_pairs_many(void)
 	struct img im;
 	double w, h;
 
+	/* none: a "no data" panel, no bars */
+	memset(&f, 0, sizeof(f));
+	im = render(CHART_REGION_PAIRS, &f, &pl);
+	CHECK(!anywhere(&im, &pl, COL_DARK));
+	CHECK(near(at(&im, pl.x + 5, pl.y + 5), 0xf7f7f7));
+	done(&im);
+
 	/* 40 region pairs reach the chart as ten and "30 others" */
 	memset(&f, 0, sizeof(f));
 	region_pairs(&f, 11, 1);
