@@ -55,6 +55,7 @@ cli_usage(FILE *f)
 	fputs(
 "usage: planner [OPTIONS]                  import, resolve, pair, estimate\n"
 "       planner resolve [--json] [--explain] [--] LOCATION...\n"
+"       planner report [--month YYYY-MM] --out DIR [--db FILE] [--json]\n"
 "       planner --help | --version\n"
 "\n"
 "The nightly run imports the inputs given, re-resolves every GPU's best\n"
