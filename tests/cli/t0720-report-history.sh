@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0520 - the report over several months: three months of billing made
+# t0720 - the report over several months: three months of billing made
 # from the demo export with shifted dates, one nightly run per month,
 # then the trend charts have one point per month; a month missing from
 # the history shows as a gap; the migration and latency journals, once

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0500 - planner report on the demo inputs: every file is written and
+# t0700 - planner report on the demo inputs: every file is written and
 # is what it says, every PDF page renders, the HTML's totals equal the
 # plan's, the HTML and the JSON equal what the sql/report_*.sql queries
 # give, the page needs nothing but itself; usage errors and failures.

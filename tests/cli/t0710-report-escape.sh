@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0510 - strings from the inputs reach the report as text, never as
+# t0710 - strings from the inputs reach the report as text, never as
 # markup: a VM name and GPU locations carrying an HTML payload, and
 # bytes that are not UTF-8, go through import, plan and report; the page
 # shows them escaped, its embedded JSON hides every '<', and every output
