@@ -67,6 +67,7 @@ cli_usage(FILE *f)
 "       planner resolve [--json] [--explain] [--ip ADDR] [--geoip FILE]\n"
 "               [--allow-regions LIST] [--exclude-regions LIST]\n"
 "               [--file FILE | [--] LOCATION...]\n"
+"       planner report [--month YYYY-MM] --out DIR [--db FILE] [--json]\n"
 "       planner --help | --version\n"
 "\n"
 "The nightly run imports the inputs given, re-resolves every GPU's best\n"

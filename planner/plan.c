@@ -104,7 +104,6 @@ add_totals(struct plan_totals *t, const struct plan_pair *q)
 {
 	t->pairs++;
 	t->egress_bytes += q->egress_bytes;
-	t->egress_milli_gib += bytes_to_milli_gib(q->egress_bytes);
 	t->by_source[q->source]++;
 	if (q->cross < 0) {
 		t->undetermined++;

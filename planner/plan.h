@@ -64,7 +64,6 @@ struct plan_totals {
 	long gpus, pairs, cross_pairs, same_pairs, undetermined;
 	long unpaired_gpus, unpaired_vms;
 	int64_t egress_bytes;	/* of all pairs */
-	int64_t egress_milli_gib; /* sum of the pairs' rounded figures */
 	long by_source[3];	/* pairs per enum egress_source */
 	int64_t cost_micro, cost_after_micro, savings_micro;
 };

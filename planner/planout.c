@@ -176,7 +176,9 @@ totals_json(const struct plan *p)
 	cJSON_AddNumberToObject(o, "cross_region_pairs", t->cross_pairs);
 	cJSON_AddNumberToObject(o, "same_region_pairs", t->same_pairs);
 	cJSON_AddNumberToObject(o, "undetermined_pairs", t->undetermined);
-	add_dec(o, "egress_gb", t->egress_milli_gib, 3);
+	/* From the exact total: the lines, each rounded, may differ from
+	 * it in the last digit. */
+	add_dec(o, "egress_gb", bytes_to_milli_gib(t->egress_bytes), 3);
 	src = cJSON_AddObjectToObject(o, "egress_sources");
 	for (i = EGRESS_GCP_BILLING; i <= EGRESS_ASSUMED; i++)
 		cJSON_AddNumberToObject(src, egress_source_name(i),
@@ -393,7 +395,7 @@ plan_write_summary(const struct plan *p, FILE *f)
 		t->same_pairs, t->undetermined);
 	fprintf(f, "  unpaired CPU VMs    %6ld\n", t->unpaired_vms);
 	fprintf(f, "  egress              %s GiB (all pairs)\n",
-		pretty(t->egress_milli_gib, 3, a, sizeof(a)));
+		pretty(bytes_to_milli_gib(t->egress_bytes), 3, a, sizeof(a)));
 	if (t->by_source[EGRESS_VAST_BILLING] || t->by_source[EGRESS_ASSUMED])
 		fprintf(f, "    from              %ld pairs GCP billing, %ld "
 			"Vast charges, %ld assumed (%s GiB/day)\n",

@@ -33,8 +33,6 @@ read_card(const char *text, struct rate_schedule *c, struct rate_schedule *s)
 	int rc = rate_card_read(write_card(text), c, s, &per_day, &e);
 
 	unlink(write_card(""));
-	if (rc)
-		fprintf(stderr, "  (card refused: %s)\n", e.msg);
 	return rc;
 }
 
