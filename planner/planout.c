@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonout.h"
 #include "money.h"
 #include "planrun.h"
 
@@ -48,25 +49,6 @@ plan_each_unmapped(const struct plan *p,
 
 /* ---- JSON --------------------------------------------------------- */
 
-/* Numbers go in as text so that money is printed exactly. */
-static void
-add_dec(cJSON *o, const char *key, int64_t v, int scale)
-{
-	char buf[40];
-
-	cJSON_AddRawToObject(o, key, dec_format(v, scale, buf, sizeof(buf)));
-}
-
-/* A rate: as many decimals as it needs ("0.01", "0"). */
-static void
-add_rate(cJSON *o, const char *key, int64_t micro)
-{
-	char buf[40];
-
-	cJSON_AddRawToObject(o, key,
-			     dec_trim(dec_format(micro, 6, buf, sizeof(buf))));
-}
-
 /* A tiered schedule as [{"upto_gib": N|null, "usd_per_gb": P}...];
  * nothing for a flat one. */
 static void
@@ -80,32 +62,18 @@ add_tiers(cJSON *o, const char *key, const struct rate_schedule *s)
 	a = cJSON_AddArrayToObject(o, key);
 	for (i = 0; i < s->n; i++) {
 		t = cJSON_CreateObject();
-		if (s->t[i].upto_bytes == INT64_MAX)
-			cJSON_AddNullToObject(t, "upto_gib");
-		else
-			add_dec(t, "upto_gib",
-				bytes_to_milli_gib(s->t[i].upto_bytes), 3);
-		add_rate(t, "usd_per_gb", s->t[i].micro_per_gib);
+		jout_gib(t, "upto_gib", s->t[i].upto_bytes,
+			 s->t[i].upto_bytes != INT64_MAX);
+		jout_rate(t, "usd_per_gb", s->t[i].micro_per_gib);
 		cJSON_AddItemToArray(a, t);
 	}
 }
 
-static void
-add_money(cJSON *o, const char *key, int64_t micro, int valid)
-{
-	if (valid)
-		add_dec(o, key, dec_rescale(micro, 6, 2), 2);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
+/* A string, or null when it is empty. */
 static void
 add_str_or_null(cJSON *o, const char *key, const char *v)
 {
-	if (v && *v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
+	jout_str(o, key, v && *v ? v : NULL);
 }
 
 static void
@@ -123,15 +91,10 @@ add_resolution(cJSON *o, const struct resolution *r)
 	add_str_or_null(o, "best_region", r->region);
 	add_str_or_null(o, "best_zone", r->zone);
 	cJSON_AddStringToObject(o, "method", r->method);
-	if (r->conf == CONF_NONE) {
-		cJSON_AddNullToObject(o, "distance_km");
-		cJSON_AddNullToObject(o, "est_rtt_ms");
-	} else {
-		add_dec(o, "distance_km", (int64_t)(r->distance_km * 10 + .5),
-			1);
-		add_dec(o, "est_rtt_ms", (int64_t)(r->est_rtt_ms * 10 + .5),
-			1);
-	}
+	jout_dec(o, "distance_km", (int64_t)(r->distance_km * 10 + .5), 1,
+		 r->conf != CONF_NONE);
+	jout_dec(o, "est_rtt_ms", (int64_t)(r->est_rtt_ms * 10 + .5), 1,
+		 r->conf != CONF_NONE);
 	cJSON_AddStringToObject(o, "confidence", confidence_name(r->conf));
 }
 
@@ -154,12 +117,12 @@ pair_json(const struct plan_pair *q)
 		cJSON_AddBoolToObject(o, "cross_region", q->cross);
 	else
 		cJSON_AddNullToObject(o, "cross_region");
-	add_dec(o, "egress_gb", bytes_to_milli_gib(q->egress_bytes), 3);
+	jout_gib(o, "egress_gb", q->egress_bytes, 1);
 	cJSON_AddStringToObject(o, "egress_source",
 				egress_source_name(q->source));
-	add_money(o, "cost_usd", q->cost_micro, ok);
-	add_money(o, "cost_after_usd", q->cost_after_micro, ok);
-	add_money(o, "savings_usd", q->savings_micro, ok);
+	jout_usd(o, "cost_usd", q->cost_micro, ok);
+	jout_usd(o, "cost_after_usd", q->cost_after_micro, ok);
+	jout_usd(o, "savings_usd", q->savings_micro, ok);
 	return o;
 }
 
@@ -178,19 +141,17 @@ totals_json(const struct plan *p)
 	cJSON_AddNumberToObject(o, "undetermined_pairs", t->undetermined);
 	/* From the exact total: the lines, each rounded, may differ from
 	 * it in the last digit. */
-	add_dec(o, "egress_gb", bytes_to_milli_gib(t->egress_bytes), 3);
+	jout_gib(o, "egress_gb", t->egress_bytes, 1);
 	src = cJSON_AddObjectToObject(o, "egress_sources");
 	for (i = EGRESS_GCP_BILLING; i <= EGRESS_ASSUMED; i++)
 		cJSON_AddNumberToObject(src, egress_source_name(i),
 					t->by_source[i]);
-	add_money(o, "cost_usd", t->cost_micro, 1);
-	add_money(o, "cost_after_usd", t->cost_after_micro, 1);
-	add_money(o, "savings_usd", t->savings_micro, 1);
-	if (det)	/* share of determined pairs already in place */
-		add_dec(o, "hit_rate", (t->same_pairs * 10000 + det / 2) / det,
-			4);
-	else
-		cJSON_AddNullToObject(o, "hit_rate");
+	jout_usd(o, "cost_usd", t->cost_micro, 1);
+	jout_usd(o, "cost_after_usd", t->cost_after_micro, 1);
+	jout_usd(o, "savings_usd", t->savings_micro, 1);
+	/* The share of determined pairs already in place. */
+	jout_dec(o, "hit_rate", det ? (t->same_pairs * 10000 + det / 2) / det :
+		 0, 4, det > 0);
 	return o;
 }
 
@@ -240,9 +201,9 @@ plan_json(const struct plan *p)
 
 	cJSON_AddStringToObject(root, "month", p->month);
 	rates = cJSON_AddObjectToObject(root, "rates");
-	add_rate(rates, "cross_region_usd_per_gb",
+	jout_rate(rates, "cross_region_usd_per_gb",
 		 p->rates.cross.t[0].micro_per_gib);
-	add_rate(rates, "same_region_usd_per_gb",
+	jout_rate(rates, "same_region_usd_per_gb",
 		 p->rates.same.t[0].micro_per_gib);
 	cJSON_AddStringToObject(rates, "unit", "GiB");
 	add_tiers(rates, "cross_region_tiers", &p->rates.cross);
@@ -279,20 +240,9 @@ plan_write_json(const struct plan *p, FILE *f, struct perr *e)
 static const char *
 pretty(int64_t v, int scale, char *buf, size_t n)
 {
-	char raw[40], *dot;
-	size_t len, head, i, o = 0;
+	char raw[40];
 
-	dec_format(v, scale, raw, sizeof(raw));
-	dot = strchr(raw, '.');
-	len = dot ? (size_t)(dot - raw) : strlen(raw);
-	head = raw[0] == '-';
-	for (i = 0; raw[i] && o + 2 < n; i++) {
-		buf[o++] = raw[i];
-		if (i >= head && i + 1 < len && (len - i - 1) % 3 == 0)
-			buf[o++] = ',';
-	}
-	buf[o] = '\0';
-	return buf;
+	return dec_group(dec_format(v, scale, raw, sizeof(raw)), buf, n);
 }
 
 static void

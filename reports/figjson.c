@@ -13,75 +13,20 @@
 #include <cjson/cJSON.h>
 
 #include "figures.h"
+#include "jsonout.h"
 #include "money.h"
 #include "rtext.h"
 
 static void
 add_usd(cJSON *o, const char *key, int64_t micro)
 {
-	char buf[RTEXT_BUF];
-
-	cJSON_AddRawToObject(o, key, rtext_usd(micro, buf));
+	jout_usd(o, key, micro, 1);
 }
 
 static void
 add_gib(cJSON *o, const char *key, int64_t bytes)
 {
-	char buf[40];
-
-	cJSON_AddRawToObject(o, key, dec_format(bytes_to_milli_gib(bytes),
-						  3, buf, sizeof(buf)));
-}
-
-/* Money or data of a month that may have no plan: null then. */
-static void
-add_usd_if(cJSON *o, const char *key, int64_t micro, int valid)
-{
-	if (valid)
-		add_usd(o, key, micro);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static void
-add_gib_if(cJSON *o, const char *key, int64_t bytes, int valid)
-{
-	if (valid)
-		add_gib(o, key, bytes);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-/* A share in ten-thousandths as a fraction ("0.2333"), or null. */
-static void
-add_share(cJSON *o, const char *key, long bp, int valid)
-{
-	char buf[40];
-
-	if (valid)
-		cJSON_AddRawToObject(o, key, dec_format(bp, 4, buf,
-							  sizeof(buf)));
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static void
-add_rate(cJSON *o, const char *key, int64_t micro)
-{
-	char buf[40];
-
-	cJSON_AddRawToObject(o, key,
-			     dec_trim(dec_format(micro, 6, buf, sizeof(buf))));
-}
-
-/* A string, or null. */
-static void
-add_str(cJSON *o, const char *key, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
+	jout_gib(o, key, bytes, 1);
 }
 
 /* A number that may be absent (no plan that month). */
@@ -105,14 +50,14 @@ summary_json(const struct report_figures *f)
 	add_num(o, "cross_region_pairs", f->cross, p);
 	add_num(o, "same_region_pairs", f->same, p);
 	add_num(o, "undetermined_pairs", f->undetermined, p);
-	add_share(o, "hit_rate", f->hit_bp, p && f->has_hit_rate);
-	add_gib_if(o, "egress_gb", f->egress_bytes, p);
-	add_usd_if(o, "cost_usd", f->cost_micro, p);
-	add_usd_if(o, "cost_after_usd", f->cost_after_micro, p);
-	add_usd_if(o, "savings_usd", f->savings_micro, p);
-	add_usd_if(o, "realised_savings_usd", f->realised_micro, p);
+	jout_dec(o, "hit_rate", f->hit_bp, 4, p && f->has_hit_rate);
+	jout_gib(o, "egress_gb", f->egress_bytes, p);
+	jout_usd(o, "cost_usd", f->cost_micro, p);
+	jout_usd(o, "cost_after_usd", f->cost_after_micro, p);
+	jout_usd(o, "savings_usd", f->savings_micro, p);
+	jout_usd(o, "realised_savings_usd", f->realised_micro, p);
 	since = cJSON_AddObjectToObject(o, "since_first_month");
-	add_str(since, "first_month", f->first_month[0] ? f->first_month :
+	jout_str(since, "first_month", f->first_month[0] ? f->first_month :
 		NULL);
 	cJSON_AddNumberToObject(since, "months_on_record",
 				f->months_on_record);
@@ -139,10 +84,10 @@ months_json(const struct report_figures *f)
 		cJSON_AddBoolToObject(o, "has_plan", m->has_plan);
 		add_num(o, "pairs", m->pairs, m->has_plan);
 		add_num(o, "cross_region_pairs", m->cross, m->has_plan);
-		add_share(o, "hit_rate", m->hit_bp, m->has_hit_rate);
-		add_gib_if(o, "egress_gb", m->egress_bytes, m->has_plan);
-		add_usd_if(o, "cost_usd", m->cost_micro, m->has_plan);
-		add_usd_if(o, "projected_savings_usd", m->projected_micro,
+		jout_dec(o, "hit_rate", m->hit_bp, 4, m->has_hit_rate);
+		jout_gib(o, "egress_gb", m->egress_bytes, m->has_plan);
+		jout_usd(o, "cost_usd", m->cost_micro, m->has_plan);
+		jout_usd(o, "projected_savings_usd", m->projected_micro,
 			   m->has_plan);
 		add_usd(o, "realised_savings_usd", m->realised_micro);
 		cJSON_AddItemToArray(a, o);
@@ -160,8 +105,8 @@ region_pairs_json(const struct report_figures *f)
 		const struct rf_region_pair *r = &f->region_pairs[i];
 
 		o = cJSON_CreateObject();
-		add_str(o, "cpu_region", r->from_region);
-		add_str(o, "gpu_region", r->to_region);
+		jout_str(o, "cpu_region", r->from_region);
+		jout_str(o, "gpu_region", r->to_region);
 		cJSON_AddBoolToObject(o, "others", r->other);
 		cJSON_AddNumberToObject(o, "region_pairs", r->region_pairs);
 		cJSON_AddNumberToObject(o, "pairs", r->pairs);
@@ -181,7 +126,7 @@ latency_json(const struct report_figures *f)
 
 	for (i = 0; i < f->nlatency; i++) {
 		o = cJSON_CreateObject();
-		add_str(o, "region", f->latency[i].region);
+		jout_str(o, "region", f->latency[i].region);
 		cJSON_AddNumberToObject(o, "samples", f->latency[i].samples);
 		cJSON_AddNumberToObject(o, "lost", f->latency[i].lost);
 		cJSON_AddNumberToObject(o, "median_ms",
@@ -200,18 +145,18 @@ pair_json(const struct rf_pair *p, int priced)
 
 	snprintf(id, sizeof(id), "%lld", p->gpu_id);
 	cJSON_AddStringToObject(o, "gpu_id", id);
-	add_str(o, "gpu_location", p->gpu_location);
+	jout_str(o, "gpu_location", p->gpu_location);
 	if (priced) {
-		add_str(o, "best_region", p->best_region);
-		add_str(o, "best_zone", p->best_zone);
+		jout_str(o, "best_region", p->best_region);
+		jout_str(o, "best_zone", p->best_zone);
 	}
-	add_str(o, "method", p->method);
-	add_str(o, "confidence", p->confidence);
-	add_str(o, "cpu_name", p->cpu_name);
-	add_str(o, "cpu_zone", p->cpu_zone);
-	add_str(o, "cpu_region", p->cpu_region);
+	jout_str(o, "method", p->method);
+	jout_str(o, "confidence", p->confidence);
+	jout_str(o, "cpu_name", p->cpu_name);
+	jout_str(o, "cpu_zone", p->cpu_zone);
+	jout_str(o, "cpu_region", p->cpu_region);
 	add_gib(o, "egress_gb", p->egress_bytes);
-	add_str(o, "egress_source", p->egress_source);
+	jout_str(o, "egress_source", p->egress_source);
 	if (priced) {
 		add_usd(o, "cost_usd", p->cost_micro);
 		add_usd(o, "cost_after_usd", p->cost_after_micro);
@@ -239,20 +184,20 @@ lists_unmapped_alerts(const struct report_figures *f, int alerts)
 
 	for (i = 0; !alerts && i < f->nunmapped; i++) {
 		o = cJSON_CreateObject();
-		add_str(o, "location", f->unmapped[i].location);
+		jout_str(o, "location", f->unmapped[i].location);
 		cJSON_AddNumberToObject(o, "count", f->unmapped[i].count);
-		add_str(o, "first_seen", f->unmapped[i].first_seen);
-		add_str(o, "last_seen", f->unmapped[i].last_seen);
+		jout_str(o, "first_seen", f->unmapped[i].first_seen);
+		jout_str(o, "last_seen", f->unmapped[i].last_seen);
 		cJSON_AddItemToArray(a, o);
 	}
 	for (i = 0; alerts && i < f->nalerts; i++) {
 		o = cJSON_CreateObject();
-		add_str(o, "kind", f->alerts[i].kind);
-		add_str(o, "subject", f->alerts[i].subject);
-		add_str(o, "message", f->alerts[i].message);
+		jout_str(o, "kind", f->alerts[i].kind);
+		jout_str(o, "subject", f->alerts[i].subject);
+		jout_str(o, "message", f->alerts[i].message);
 		cJSON_AddNumberToObject(o, "times", f->alerts[i].times);
-		add_str(o, "first_raised", f->alerts[i].first_raised);
-		add_str(o, "last_raised", f->alerts[i].last_raised);
+		jout_str(o, "first_raised", f->alerts[i].first_raised);
+		jout_str(o, "last_raised", f->alerts[i].last_raised);
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -266,10 +211,10 @@ migrations_json(const struct report_figures *f)
 
 	for (i = 0; i < f->nmigrations; i++) {
 		o = cJSON_CreateObject();
-		add_str(o, "vm_name", f->migrations[i].vm_name);
-		add_str(o, "from_zone", f->migrations[i].from_zone);
-		add_str(o, "to_zone", f->migrations[i].to_zone);
-		add_str(o, "finished_at", f->migrations[i].finished_at);
+		jout_str(o, "vm_name", f->migrations[i].vm_name);
+		jout_str(o, "from_zone", f->migrations[i].from_zone);
+		jout_str(o, "to_zone", f->migrations[i].to_zone);
+		jout_str(o, "finished_at", f->migrations[i].finished_at);
 		add_usd(o, "savings_usd", f->migrations[i].savings_micro);
 		cJSON_AddItemToArray(a, o);
 	}
@@ -300,13 +245,13 @@ figures_tree(const struct report_figures *f)
 	cJSON_AddStringToObject(root, "month", f->month);
 	cJSON_AddStringToObject(root, "generated_at", f->generated_at);
 	cJSON_AddBoolToObject(root, "has_plan", f->has_plan);
-	add_str(root, "plan_created_at", f->has_plan ? f->plan_created_at :
+	jout_str(root, "plan_created_at", f->has_plan ? f->plan_created_at :
 		NULL);
 	rates = cJSON_AddObjectToObject(root, "rates");
 	if (f->has_plan) {
-		add_rate(rates, "cross_region_usd_per_gb",
+		jout_rate(rates, "cross_region_usd_per_gb",
 			 f->rate_cross_micro);
-		add_rate(rates, "same_region_usd_per_gb",
+		jout_rate(rates, "same_region_usd_per_gb",
 			 f->rate_same_micro);
 		cJSON_AddStringToObject(rates, "unit", "GiB");
 	}

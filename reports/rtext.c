@@ -79,23 +79,6 @@ rtext_dup(const char *s, size_t n, int *oom)
 	return out;
 }
 
-/* Insert thousands separators into the integer part of decimal text
- * RAW (which may start with '-'), writing to BUF of N bytes. */
-static char *
-group(const char *raw, char *buf, size_t n)
-{
-	const char *dot = strchr(raw, '.');
-	size_t len = dot ? (size_t)(dot - raw) : strlen(raw);
-	size_t head = raw[0] == '-', i, o = 0;
-
-	for (i = 0; raw[i] && o + 2 < n; i++) {
-		buf[o++] = raw[i];
-		if (i >= head && i + 1 < len && (len - i - 1) % 3 == 0)
-			buf[o++] = ',';
-	}
-	buf[o] = '\0';
-	return buf;
-}
 
 /* Micro-dollars as "$1,234.56", rounded to cents. */
 char *
@@ -109,7 +92,7 @@ rtext_money(int64_t micro, char *buf)
 	if (cents < 0)
 		buf[o++] = '-';
 	buf[o++] = '$';
-	group(raw, buf + o, RTEXT_BUF - o);
+	dec_group(raw, buf + o, RTEXT_BUF - o);
 	return buf;
 }
 
@@ -138,7 +121,7 @@ rtext_gib(int64_t bytes, char *buf)
 	char raw[40];
 
 	dec_format(bytes_to_milli_gib(bytes), 3, raw, sizeof(raw));
-	return group(raw, buf, RTEXT_BUF);
+	return dec_group(raw, buf, RTEXT_BUF);
 }
 
 /* An integer with thousands separators. */
@@ -148,7 +131,7 @@ rtext_count(long long v, char *buf)
 	char raw[40];
 
 	snprintf(raw, sizeof(raw), "%lld", v);
-	return group(raw, buf, RTEXT_BUF);
+	return dec_group(raw, buf, RTEXT_BUF);
 }
 
 /* Ten-thousandths as "23.33 %". */
