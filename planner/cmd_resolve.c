@@ -21,6 +21,7 @@
 #include "log.h"
 #include "regions.h"
 #include "resolve.h"
+#include "utf8.h"
 
 struct opts {
 	int json;
@@ -162,30 +163,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
-	size_t need, k;
-	unsigned long cp;
+	size_t len;
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 1, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 2, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 3, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n <= need)
-		return 0;
-	for (k = 1; k <= need; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return need + 1;
+	return utf8_decode(s, n, &len) < 0 ? 0 : len;
 }
 
 /* S as a JSON string: quotes, backslashes and control characters

@@ -17,6 +17,7 @@
 #include "datatext.h"
 #include "foldtab.h"
 #include "gazetteer.h"
+#include "utf8.h"
 
 #define GLOBAL		0xffff	/* scope of names not tied to a country */
 #define EMPTY		(-1)
@@ -79,39 +80,6 @@ static const char *const abbrev[][2] = {
 	{ "ft", "fort" }, { "mt", "mount" }, { "sankt", "saint" },
 	{ "st", "saint" }, { "ste", "sainte" }
 };
-
-/* Decode one UTF-8 sequence at S (N > 0 bytes); returns the code point
- * and its length in *LEN, or -1 (and *LEN = 1) for an invalid byte. */
-static long
-utf8_next(const unsigned char *s, size_t n, size_t *len)
-{
-	long cp;
-	size_t k, need;
-
-	*len = 1;
-	if (s[0] < 0x80)
-		return s[0];
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 1, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 2, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 3, cp = s[0] & 0x07;
-	else
-		return -1;
-	if (n < need + 1)
-		return -1;
-	for (k = 1; k <= need; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-		return -1;
-	*len = need + 1;
-	return cp;
-}
 
 /* What code point CP folds to, or NULL to keep it as it is. */
 static const char *
@@ -213,7 +181,7 @@ next_cp(const char *s, size_t n, size_t *len)
 		}
 		return hi >= 0xd800 && hi <= 0xdfff ? -1 : hi;
 	}
-	return utf8_next((const unsigned char *)s, n, len);
+	return utf8_decode((const unsigned char *)s, n, len);
 }
 
 /* Apostrophes and the letters written like them (U+2019, the Hawaiian
