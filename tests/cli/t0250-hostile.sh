@@ -141,6 +141,10 @@ check "the repeat has its line" grep -q "c.conf:2" "$T/err"
 expect_status 2 "a directory as settings" "$PLANNER" --config "$T"
 printf '\357\273\277month = 2025-06\ndb = %s/bom.db\n' "$T" >"$T/d.conf"
 expect_status 0 "a byte order mark" "$PLANNER" --config "$T/d.conf"
+printf 'quiet = true\nverbose = true\ndb = %s/q.db\nmonth = 2025-06\n' "$T" \
+	>"$T/q.conf"
+expect_status 0 "flags whose ids are letters" "$PLANNER" --config "$T/q.conf"
+check "their settings file was read whole" test -f "$T/q.db"
 expect_status 2 "missing value" "$PLANNER" --db "$T/x.db" --month
 check "missing value named" grep -q "'--month' needs a value" "$T/err"
 expect_status 2 "empty database name" "$PLANNER" --db ''
