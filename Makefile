@@ -13,7 +13,7 @@ MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/planner
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = sqlite3 libcurl libcjson cairo pangocairo
+PKGS     = sqlite3 libcurl libcjson libcrypto cairo pangocairo
 WARN     = -std=c17 -Wall -Wextra -Werror -Wstrict-prototypes \
            -Wformat-security -Wvla -Wwrite-strings -Wshadow
 DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

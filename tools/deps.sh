@@ -4,7 +4,7 @@
 # `make demo` and `make test`).  Does nothing when all are present.
 set -eu
 need="gcc make pkg-config libsqlite3-dev libcsv-dev libcurl4-openssl-dev
-libcjson-dev libcairo2-dev libpango1.0-dev sqlite3 jq poppler-utils python3
+libcjson-dev libssl-dev libcairo2-dev libpango1.0-dev sqlite3 jq poppler-utils python3
 groff-base
 fonts-dejavu-core"
 missing=
