@@ -337,14 +337,27 @@ mkpath(char *buf, size_t n, const char *project, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The operation a dry-run write "returns": PENDING (so the wait that
+ * would follow is printed too), in the zone named by PATH if any; the
+ * wait on it "returns" it DONE. */
 static cJSON *
-dry_op(void)
+dry_op(const char *path)
 {
 	cJSON *o = cJSON_CreateObject();
+	const char *z = strstr(path, "/zones/");
+	char zone[128];
 
+	if (z && strchr(path, '?') && z > strchr(path, '?'))
+		z = NULL;	/* in the query, not the path */
 	cJSON_AddStringToObject(o, "kind", "compute#operation");
 	cJSON_AddStringToObject(o, "name", GCP_DRY_RUN_OP);
-	cJSON_AddStringToObject(o, "status", "DONE");
+	cJSON_AddStringToObject(o, "status", strstr(path, "/operations/") ?
+				"DONE" : "PENDING");
+	if (z && strstr(path, "/operations/") == NULL) {
+		snprintf(zone, sizeof(zone), "%.*s", (int)strcspn(z + 7, "/?"),
+			 z + 7);
+		cJSON_AddStringToObject(o, "zone", zone);
+	}
 	return o;
 }
 
@@ -367,7 +380,7 @@ call(struct gcp_client *c, const char *method, const char *path,
 		fprintf(c->dry, "%s %s\n", method, path);
 		fflush(c->dry);
 		if (strcmp(method, "GET") != 0)
-			return (*out = dry_op()) ? P_OK :
+			return (*out = dry_op(path)) ? P_OK :
 			    perr_set(e, P_ENOMEM, "out of memory");
 	}
 	snprintf(url, sizeof(url), "%s%s", c->endpoint, path);

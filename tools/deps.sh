@@ -5,6 +5,7 @@
 set -eu
 need="gcc make pkg-config libsqlite3-dev libcsv-dev libcurl4-openssl-dev
 libcjson-dev libssl-dev libcairo2-dev libpango1.0-dev sqlite3 jq poppler-utils python3
+openssl
 groff-base
 fonts-dejavu-core"
 missing=
