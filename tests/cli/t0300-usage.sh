@@ -15,9 +15,9 @@ expect_status 2 "bad rate" "$PLANNER" --db "$T/x.db" \
 	--rate-cross-region 1,5
 expect_status 2 "--migrate without credentials" env -u \
 	GOOGLE_OAUTH_ACCESS_TOKEN -u GOOGLE_APPLICATION_CREDENTIALS \
-	"$PLANNER" --migrate --db "$T/x.db"
+	"$PLANNER" --migrate --db "$T/nocred.db"
 check "missing credentials explained" grep -q "no GCP credentials" "$T/err"
-check "no database made before the check" test ! -e "$T/x.db"
+check "no database made before the check" test ! -e "$T/nocred.db"
 expect_status 2 "--dry-run alone" "$PLANNER" --dry-run --db "$T/x.db"
 expect_status 1 "database in a missing directory" "$PLANNER" \
 	--db "$T/no/such/dir/p.db"
