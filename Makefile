@@ -13,7 +13,8 @@ MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/planner
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = sqlite3 libcurl libcjson libcrypto cairo pangocairo
+PKGS     = sqlite3 libcurl libcjson libcrypto cairo pangocairo \
+           libmaxminddb
 WARN     = -std=c17 -Wall -Wextra -Werror -Wstrict-prototypes \
            -Wformat-security -Wvla -Wwrite-strings -Wshadow
 DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -39,9 +40,14 @@ EMBED    = $(sort $(wildcard sql/*.sql) $(wildcard data/*.csv) \
            $(wildcard data/*.tsv))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
+FUZZ_SECONDS ?= 60
+FUZZ_HDR = tests/fuzz/fuzz_import.h
 
 .PHONY: all demo test check check-asan test-run deps install uninstall \
-        clean
+        clean fuzz fuzz-run
 .DELETE_ON_ERROR:
 
 all: $(OUT)/planner
@@ -75,6 +81,21 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libplanner.a
 	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libplanner.a \
 		$(ALL_LDFLAGS) $(PKG_LIBS)
 
+# The fuzz targets, replayed over their seeds and every past crash by the
+# ordinary suite; `make fuzz` runs them under libFuzzer (clang).
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_HDR) \
+		$(BUILD)/libplanner.a
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c \
+		$(BUILD)/libplanner.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_HDR) $(BUILD)/libplanner.a
+	@mkdir -p $(@D)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< \
+		$(BUILD)/libplanner.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
 # The user-facing targets first make sure the Debian packages are there,
 # then run the real work in a sub-make so pkg-config sees them.
 deps:
@@ -87,17 +108,29 @@ demo: deps
 test check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(OUT)/planner $(UNIT_BIN)
+test-run: $(OUT)/planner $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh $(OUT)/planner $(BUILD)/tests
 
+# Leaks inside fontconfig that are not planner's: see tests/lsan.supp.
+LSAN_SUPP = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+
 check-asan: deps
-	@$(MAKE) --no-print-directory BUILD=build/asan OUT=build/asan/bin \
+	@LSAN_OPTIONS="$(LSAN_SUPP)" \
+	$(MAKE) --no-print-directory BUILD=build/asan OUT=build/asan/bin \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		test-run
 
 # The data tables and schema are compiled into the binary, so the binary,
 # its man page and the examples are all there is to install.
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz OUT=build/fuzz/bin \
+		CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(DOCDIR)

@@ -11,7 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "billing.h"
-#include "limits.h"
+#include "caps.h"
 #include "money.h"
 #include "timeutil.h"
 
@@ -471,6 +471,14 @@ bill_instance_id(const struct csvin_field *g)
 		;
 	id.s = g->s + i + m;
 	id.n = end - (i + m);
+	/* Only a GCP instance id (digits) names a VM; anything else is
+	 * kept in resource_global but joins nothing by id. */
+	for (i = 0; i < id.n; i++)
+		if (id.s[i] < '0' || id.s[i] > '9') {
+			id.s = "";
+			id.n = 0;
+			break;
+		}
 	return id;
 }
 

@@ -38,6 +38,10 @@
 #include "egress_sku.h"
 #include "import.h"
 
+/* The most data one egress row may carry (1 EiB): far above any real
+ * hour, and low enough that a month of rows cannot overflow an int64. */
+#define BILL_MAX_EGRESS	(1LL << 60)
+
 /* A growable byte buffer with a hard cap (LIM_CSV_ROW). */
 struct bill_buf {
 	char *p;

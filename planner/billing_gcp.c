@@ -374,6 +374,18 @@ usage_bytes(struct gcp_in *g, enum col q, enum col u, int64_t *bytes,
 	return -1;
 }
 
+/* Egress is data that left: never negative, and (so that a month's sum
+ * cannot overflow) at most BILL_MAX_EGRESS in one row. */
+static enum perr_code
+plausible(struct gcp_in *g, enum col q, const struct bill_line *l,
+	  struct perr *e)
+{
+	if (l->egress_bytes >= 0 && l->egress_bytes <= BILL_MAX_EGRESS)
+		return P_OK;
+	return bill_bad_field(&g->r, g->col[q], "a data quantity from 0 to "
+			      "1 EiB for an egress SKU", NULL, e);
+}
+
 /* Classify the SKU; for egress, find its usage in bytes. */
 static enum perr_code
 egress(struct gcp_in *g, struct bill_line *l, struct perr *e)
@@ -391,7 +403,8 @@ egress(struct gcp_in *g, struct bill_line *l, struct perr *e)
 	for (i = 0; i < NCOLS(pairs); i++)
 		if ((rc = usage_bytes(g, pairs[i][0], pairs[i][1],
 				      &l->egress_bytes, e)) <= 0)
-			return rc == 0 ? P_OK : P_EPARSE;
+			return rc < 0 ? P_EPARSE : plausible(g, pairs[i][0],
+							     l, e);
 	for (i = 0; i < NCOLS(pairs) && g->col[pairs[i][1]] < 0; i++)
 		;
 	return bill_bad_field(&g->r, i < NCOLS(pairs) ? g->col[pairs[i][1]] :

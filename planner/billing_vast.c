@@ -21,6 +21,7 @@
  * Errors follow billing_gcp.c: structure fails the file, a bad row goes
  * through import_reject.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "billing.h"
@@ -174,11 +175,39 @@ quantity(struct charge *ch)
 		;
 	if (sp == unit || end - sp < 4 || memcmp(sp, " at ", 4) != 0)
 		return;
-	if (dec_parse(s, (size_t)(unit - 1 - s), 3, DEC_THOUSANDS, &ch->qty,
-		      &why) != 0)
+	if (dec_parse(s, (size_t)(unit - 1 - s), 6, DEC_THOUSANDS, &ch->qty,
+		      &why) != 0)	/* micro-units until stored */
 		return;
 	ch->unit.s = unit;
 	ch->unit.n = (size_t)(sp - unit);
+}
+
+/* A bandwidth item must say how much data it was, in decimal units
+ * (Vast prices per TB): the plan falls back on it for a pair's egress.
+ * The quantity is stored in GB x 1000 with unit "GB". */
+static enum perr_code
+bandwidth(struct vast_in *v, struct charge *ch, struct perr *e)
+{
+	/* From millionths of the unit to thousandths of a GB. */
+	static const struct { const char *unit; int64_t mul, div; } u[] = {
+		{ "KB", 1, 1000000000 }, { "MB", 1, 1000000 },
+		{ "GB", 1, 1000 }, { "TB", 1, 1 }, { "PB", 1000, 1 }
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (bill_field_is(&ch->unit, u[i].unit))
+			break;
+	if (i == sizeof(u) / sizeof(u[0]) || ch->qty < 0 ||
+	    ch->qty > INT64_MAX / 1000)
+		return bill_bad_field(&v->r, v->col[V_IDESC], "a bandwidth "
+				      "item such as '834.419 GB at "
+				      "$0.0020/GB' (a non-negative amount "
+				      "of KB, MB, GB, TB or PB)", NULL, e);
+	ch->qty = ch->qty * u[i].mul / u[i].div;
+	ch->unit.s = "GB";
+	ch->unit.n = 2;
+	return P_OK;
 }
 
 static enum perr_code
@@ -204,6 +233,9 @@ read_charge(struct vast_in *v, struct charge *ch, struct perr *e)
 		return bill_bad_field(&v->r, v->col[V_IAMOUNT], "an amount in "
 				      "dollars", why, e);
 	quantity(ch);
+	if (bill_field_is(&ch->type, "bwu") || bill_field_is(&ch->type, "bwd"))
+		return bandwidth(v, ch, e);
+	ch->qty = dec_rescale(ch->qty, 6, 3);
 	return P_OK;
 }
 

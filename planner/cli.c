@@ -7,19 +7,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "money.h"
+#include "timeutil.h"
+
+#include "cli.h"
 
 enum opt_id {
-	O_CONFIG = 256, O_DB, O_VAST_INST, O_GCP_INST, O_GCP_BILL,
+	O_FIRST = 256,
+	O_CONFIG = O_FIRST, O_DB, O_VAST_INST, O_GCP_INST, O_GCP_BILL,
 	O_VAST_BILL, O_MONTH, O_PLAN_JSON, O_PAIR_LABEL, O_RATE_CROSS,
 	O_RATE_SAME, O_KEEP_GOING, O_MIGRATE, O_DRY_RUN, O_HELP, O_VERSION,
-	O_METRICS, O_WEBHOOK, O_LOG_FORMAT, O_VAST_INST_GLOB, O_GCP_INST_GLOB,
-	O_GCP_BILL_GLOB, O_VAST_BILL_GLOB, O_PROJECT, O_API_ENDPOINT,
-	O_TOKEN_FILE, O_MAX_MIGRATIONS, O_LATENCY, O_PROBE_VIA, O_PROBE_PORT,
-	O_DELETE_SOURCE, O_ALLOW_LOCAL_SSD,
+	O_RATE_CARD, O_METRICS, O_WEBHOOK, O_LOG_FORMAT, O_VAST_INST_GLOB,
+	O_GCP_INST_GLOB, O_GCP_BILL_GLOB, O_VAST_BILL_GLOB, O_GEOIP,
+	O_ALLOW_REGIONS, O_EXCLUDE_REGIONS,
+	/* The wave's options: contiguous, see apply(). */
+	O_PROJECT, O_API_ENDPOINT, O_TOKEN_FILE, O_MAX_MIGRATIONS, O_LATENCY,
+	O_PROBE_VIA, O_PROBE_PORT, O_DELETE_SOURCE, O_ALLOW_LOCAL_SSD,
 	O_QUIET = 'q', O_VERBOSE = 'v'
 };
 
@@ -42,6 +48,10 @@ static const struct option longopts[] = {
 	{ "metrics-file", required_argument, NULL, O_METRICS },
 	{ "alert-webhook", required_argument, NULL, O_WEBHOOK },
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
+	{ "geoip", required_argument, NULL, O_GEOIP },
+	{ "allow-regions", required_argument, NULL, O_ALLOW_REGIONS },
+	{ "exclude-regions", required_argument, NULL, O_EXCLUDE_REGIONS },
+	{ "rate-card", required_argument, NULL, O_RATE_CARD },
 	{ "keep-going", no_argument, NULL, O_KEEP_GOING },
 	{ "migrate", no_argument, NULL, O_MIGRATE },
 	{ "dry-run", no_argument, NULL, O_DRY_RUN },
@@ -68,7 +78,10 @@ cli_usage(FILE *f)
 "usage: planner [OPTIONS]                  import, resolve, pair, estimate\n"
 "       planner --migrate [--dry-run] [OPTIONS]\n"
 "                                          the same, then a cleanup wave\n"
-"       planner resolve [--json] [--explain] [--] LOCATION...\n"
+"       planner resolve [--json] [--explain] [--ip ADDR] [--geoip FILE]\n"
+"               [--allow-regions LIST] [--exclude-regions LIST]\n"
+"               [--file FILE | [--] LOCATION...]\n"
+"       planner report [--month YYYY-MM] --out DIR [--db FILE] [--json]\n"
 "       planner --help | --version\n"
 "\n"
 "The nightly run imports the inputs given, re-resolves every GPU's best\n"
@@ -100,6 +113,17 @@ cli_usage(FILE *f)
 "                          (default: paired-gpu)\n"
 "  --rate-cross-region USD price per GiB across regions (default 0.01)\n"
 "  --rate-same-region USD  price per GiB within a region (default 0)\n"
+"  --rate-card FILE        prices from a rate card file (tiers, explicit\n"
+"                          units; see README); the two options above\n"
+"                          override its schedules\n"
+"\n"
+"Resolving:\n"
+"  --geoip FILE            offline MaxMind-format database (GeoLite2-City,\n"
+"                          DB-IP City): locates a GPU by its public IP when\n"
+"                          its location gives no more than a country\n"
+"  --allow-regions LIST    choose only among these GCP regions\n"
+"                          (comma-separated names)\n"
+"  --exclude-regions LIST  never choose these regions\n"
 "\n"
 "Nightly operation:\n"
 "  --metrics-file FILE     write a Prometheus textfile (atomically)\n"
@@ -142,8 +166,7 @@ cli_usage(FILE *f)
 "Exit status: 0 done; 1 runtime failure (I/O, database, refused input,\n"
 "GCP API); 2 usage error; 3 done with alerts (unmapped locations,\n"
 "rejected rows, latency above threshold, a move rolled back or failed);\n"
-"4 another run holds the database.\n"
-"Not in this version: 'planner report' (see README).\n",
+"4 another run holds the database.\n",
 	    f);
 }
 
@@ -213,6 +236,51 @@ apply_wave(struct options *o, int id, const char *arg, struct perr *e)
 	return P_OK;
 }
 
+/* Values checked as they are read, so that a settings file's mistake
+ * is reported with its line (the caller adds file and line). */
+static enum perr_code
+check_month(const char *arg, struct perr *e)
+{
+	int64_t a, b;
+
+	if (month_parse(arg, &a, &b))
+		return perr_set(e, P_EUSAGE, "--month '%s': expected YYYY-MM "
+				"(a month from 1970 on)", arg);
+	return P_OK;
+}
+
+static enum perr_code
+check_price(const char *arg, const char *opt, struct perr *e)
+{
+	const char *why;
+	int64_t v;
+
+	if (dec_parse(arg, strlen(arg), 6, DEC_STRICT, &v, &why))
+		return perr_set(e, P_EUSAGE, "--%s '%s': expected a price in "
+				"USD per GiB such as 0.01 (%s)", opt, arg, why);
+	if (v < 0)
+		return perr_set(e, P_EUSAGE, "--%s '%s': a price cannot be "
+				"negative", opt, arg);
+	return P_OK;
+}
+
+static enum perr_code
+check_url(const char *arg, struct perr *e)
+{
+	if (strncmp(arg, "http://", 7) != 0 && strncmp(arg, "https://", 8) != 0)
+		return perr_set(e, P_EUSAGE, "--alert-webhook '%s': expected an "
+				"http:// or https:// URL", arg);
+	return P_OK;
+}
+
+static enum perr_code
+check_nonempty(const char *arg, const char *opt, struct perr *e)
+{
+	if (*arg == '\0')
+		return perr_set(e, P_EUSAGE, "--%s: empty value", opt);
+	return P_OK;
+}
+
 /* Apply option ID with argument ARG (NULL for flags). */
 static enum perr_code
 apply(struct options *o, int id, const char *arg, struct perr *e)
@@ -221,27 +289,51 @@ apply(struct options *o, int id, const char *arg, struct perr *e)
 		return apply_wave(o, id, arg, e);
 	switch (id) {
 	case O_CONFIG: o->config = arg; break;
-	case O_DB: o->db = arg; break;
+	case O_DB:
+		if (check_nonempty(arg, "db", e))
+			return e->code;
+		o->db = arg;
+		break;
 	case O_VAST_INST: o->vast_instances = arg; break;
 	case O_GCP_INST: o->gcp_instances = arg; break;
 	case O_GCP_BILL: return add_file(&o->gcp_billing, arg,
 					 "gcp-billing", e);
 	case O_VAST_BILL: return add_file(&o->vast_billing, arg,
 					  "vast-billing", e);
-	case O_MONTH: o->month = arg; break;
+	case O_MONTH:
+		if (check_month(arg, e))
+			return e->code;
+		o->month = arg;
+		break;
 	case O_PLAN_JSON: o->plan_json = arg; break;
 	case O_PAIR_LABEL: o->pair_label = arg; break;
-	case O_RATE_CROSS: o->rate_cross = arg; break;
-	case O_RATE_SAME: o->rate_same = arg; break;
+	case O_RATE_CROSS:
+		if (check_price(arg, "rate-cross-region", e))
+			return e->code;
+		o->rate_cross = arg;
+		break;
+	case O_RATE_SAME:
+		if (check_price(arg, "rate-same-region", e))
+			return e->code;
+		o->rate_same = arg;
+		break;
 	case O_KEEP_GOING: o->keep_going = 1; break;
+	case O_RATE_CARD: o->rate_card = arg; break;
 	case O_METRICS: o->metrics_file = arg; break;
-	case O_WEBHOOK: o->alert_webhook = arg; break;
+	case O_WEBHOOK:
+		if (check_url(arg, e))
+			return e->code;
+		o->alert_webhook = arg;
+		break;
 	case O_LOG_FORMAT:
 		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0)
 			return perr_set(e, P_EUSAGE, "--log-format '%s': "
 					"expected text or json", arg);
 		o->log_format = arg;
 		break;
+	case O_GEOIP: o->geoip = arg; break;
+	case O_ALLOW_REGIONS: o->allow_regions = arg; break;
+	case O_EXCLUDE_REGIONS: o->exclude_regions = arg; break;
 	case O_VAST_INST_GLOB: o->vast_instances_glob = arg; break;
 	case O_GCP_INST_GLOB: o->gcp_instances_glob = arg; break;
 	case O_GCP_BILL_GLOB: return add_file(&o->gcp_billing_glob, arg,
@@ -273,6 +365,37 @@ trim(char *s)
 	return s;
 }
 
+/* Cut a comment that follows a value: "x = 1  # note".  A '#' with no
+ * blank before it stays (a URL fragment, a path). */
+static void
+strip_comment(char *val)
+{
+	char *p;
+
+	for (p = val; (p = strchr(p, '#')) != NULL; p++)
+		if (p > val && (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			trim(val);
+			return;
+		}
+}
+
+/* Whether option LO was already set by the file (line N records it). */
+static int
+seen_before(struct options *o, const struct option *lo, long n)
+{
+	long *slot = &o->set_line[lo->val - O_FIRST];
+
+	if (lo->val == O_GCP_BILL || lo->val == O_VAST_BILL ||
+	    lo->val == O_GCP_BILL_GLOB || lo->val == O_VAST_BILL_GLOB ||
+	    lo->val == O_VERBOSE)
+		return 0;
+	if (*slot)
+		return 1;
+	*slot = n;
+	return 0;
+}
+
 static const struct option *
 find_long(const char *name)
 {
@@ -298,11 +421,17 @@ config_line(struct options *o, char *line, const char *path, long n,
 	*eq = '\0';
 	key = trim(line);
 	val = trim(eq + 1);
+	strip_comment(val);
 	lo = find_long(key);
 	if (lo == NULL || lo->val == O_CONFIG || lo->val == O_HELP ||
 	    lo->val == O_VERSION)
 		return perr_set(e, P_EUSAGE, "%s:%ld: unknown setting '%s'",
 				path, n, key);
+	if (seen_before(o, lo, n)) {
+		return perr_set(e, P_EUSAGE, "%s:%ld: '%s' is set again (first "
+				"on line %ld); only billing inputs repeat",
+				path, n, key, o->set_line[lo->val - O_FIRST]);
+	}
 	if (lo->has_arg == no_argument) {
 		if (strcmp(val, "true") == 0)
 			return apply(o, lo->val, NULL, e);
@@ -317,7 +446,11 @@ config_line(struct options *o, char *line, const char *path, long n,
 	if ((val = strdup(val)) == NULL)
 		return perr_set(e, P_ENOMEM, "out of memory");
 	o->owned[o->nowned++] = val;
-	return apply(o, lo->val, val, e);
+	if (apply(o, lo->val, val, e)) {
+		perr_prefix(e, "%s:%ld", path, n);
+		return e->code;
+	}
+	return P_OK;
 }
 
 static enum perr_code
@@ -326,6 +459,7 @@ read_config(struct options *o, const char *path, int must_exist,
 {
 	FILE *f = fopen(path, "r");
 	char line[4096];
+	struct stat st;
 	long n = 0;
 
 	if (f == NULL) {
@@ -334,10 +468,17 @@ read_config(struct options *o, const char *path, int must_exist,
 		return perr_set(e, P_EUSAGE, "--config %s: %s", path,
 				strerror(errno));
 	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return perr_set(e, P_EUSAGE, "--config %s: is a directory",
+				path);
+	}
 	while (fgets(line, sizeof(line), f)) {
-		char *s = trim(line);
+		char *s = line;
 
-		n++;
+		if (++n == 1 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+			s += 3;	/* a byte order mark from an editor */
+		s = trim(s);
 		if (*s == '\0' || *s == '#')
 			continue;
 		if (config_line(o, s, path, n, e)) {
@@ -364,6 +505,14 @@ config_arg(int argc, char **argv)
 	return NULL;
 }
 
+/* Only the settings file at PATH, into O (cleared first). */
+enum perr_code
+cli_read_settings(const char *path, struct options *o, struct perr *e)
+{
+	memset(o, 0, sizeof(*o));
+	return read_config(o, path, 1, e);
+}
+
 void
 cli_release(struct options *o)
 {
@@ -386,11 +535,13 @@ cli_parse(int argc, char **argv, struct options *o, struct perr *e)
 		return e->code;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return perr_set(e, P_EUSAGE, "%s '%s' (try --help)",
-					c == ':' ? "missing value for" :
-					"unknown option", argv[optind - 1]);
+	while ((c = getopt_long(argc, argv, ":qv", longopts, NULL)) != -1) {
+		if (c == ':')
+			return perr_set(e, P_EUSAGE, "option '%s' needs a value "
+					"(try --help)", argv[optind - 1]);
+		if (c == '?')
+			return perr_set(e, P_EUSAGE, "unknown option '%s' (try "
+					"--help)", argv[optind - 1]);
 		if (apply(&cmd, c, optarg, e))
 			return e->code;
 	}
@@ -401,9 +552,11 @@ cli_parse(int argc, char **argv, struct options *o, struct perr *e)
 #define WIN(f) if (cmd.f) o->f = cmd.f
 	WIN(db); WIN(vast_instances); WIN(gcp_instances); WIN(month);
 	WIN(plan_json); WIN(pair_label); WIN(rate_cross); WIN(rate_same);
+	WIN(rate_card);
 	WIN(keep_going); WIN(migrate); WIN(dry_run); WIN(help);
 	WIN(version); WIN(verbosity); WIN(metrics_file); WIN(alert_webhook);
 	WIN(log_format); WIN(vast_instances_glob); WIN(gcp_instances_glob);
+	WIN(geoip); WIN(allow_regions); WIN(exclude_regions);
 	WIN(project); WIN(api_endpoint); WIN(access_token_file);
 	WIN(max_migrations); WIN(latency_threshold_ms); WIN(probe_via);
 	WIN(probe_port); WIN(delete_source); WIN(allow_local_ssd);

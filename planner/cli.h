@@ -32,9 +32,13 @@ struct options {
 	const char *pair_label;
 	const char *rate_cross;		/* USD per GiB, as text */
 	const char *rate_same;
+	const char *rate_card;		/* file; NULL: the built-in one */
 	const char *metrics_file;
 	const char *alert_webhook;
 	const char *log_format;		/* "text" or "json" */
+	const char *geoip;		/* MaxMind-format database */
+	const char *allow_regions;	/* comma-separated region names */
+	const char *exclude_regions;
 	/* Input discovery: glob patterns; the newest match of an inventory
 	 * pattern, every match of a billing pattern not imported before. */
 	const char *vast_instances_glob;
@@ -57,6 +61,7 @@ struct options {
 	int help, version;
 	char *owned[CLI_MAX_FILES * 2 + 32];	/* settings-file values */
 	int nowned;
+	long set_line[64];	/* settings-file line that set an option */
 };
 
 /* Parse ARGV (the whole command line) into O; the settings file named by
@@ -65,6 +70,12 @@ struct options {
  * until cli_release(). */
 enum perr_code cli_parse(int argc, char **argv, struct options *o,
 			 struct perr *e);
+
+/* Read only the settings file at PATH into O (for `planner resolve
+ * --config`); P_EUSAGE naming the line if it is wrong.  Release O with
+ * cli_release() either way. */
+enum perr_code cli_read_settings(const char *path, struct options *o,
+				 struct perr *e);
 
 /* Free the strings O holds from the settings file. */
 void cli_release(struct options *o);

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "csvin.h"
-#include "limits.h"
+#include "caps.h"
 
 /* libcsv's field buffer holds the field, a closing quote it removes
  * later and the NUL of CSV_APPEND_NULL. */

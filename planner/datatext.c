@@ -1,5 +1,6 @@
 /*
  * datatext.c - reading the tables shipped in data/.  See datatext.h.
+ * Owned by the resolver work.
  */
 #include <stdint.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 /* Digits kept after the point: 1e-6 degree is 0.1 m, 1e-6 ms is 1 ns. */
 #define DT_SCALE	6
 
+/* Start reading embedded file NAME. */
 enum perr_code
 dt_open(struct dt_lines *l, const char *name, struct perr *e)
 {
@@ -27,6 +29,7 @@ dt_open(struct dt_lines *l, const char *name, struct perr *e)
 	return P_OK;
 }
 
+/* The next record line: comments, blank lines and a CR are skipped. */
 int
 dt_next(struct dt_lines *l, const char **s, size_t *n)
 {
@@ -49,6 +52,7 @@ dt_next(struct dt_lines *l, const char **s, size_t *n)
 	return 0;
 }
 
+/* Cut a line into fields at SEP; the count may exceed MAX. */
 size_t
 dt_split(const char *s, size_t n, char sep, struct dt_field *f, size_t max)
 {
@@ -68,6 +72,7 @@ dt_split(const char *s, size_t n, char sep, struct dt_field *f, size_t max)
 	}
 }
 
+/* A decimal number, read without the locale (money.h's parser). */
 int
 dt_number(const struct dt_field *f, double *out)
 {
@@ -80,6 +85,7 @@ dt_number(const struct dt_field *f, double *out)
 	return 0;
 }
 
+/* A field as a C string, if it fits. */
 int
 dt_copy(const struct dt_field *f, char *buf, size_t sz)
 {
@@ -90,12 +96,14 @@ dt_copy(const struct dt_field *f, char *buf, size_t sz)
 	return 0;
 }
 
+/* Whether a field is exactly S. */
 int
 dt_eq(const struct dt_field *f, const char *s)
 {
 	return strlen(s) == f->n && memcmp(f->s, s, f->n) == 0;
 }
 
+/* A P_EDATA error at the current line. */
 enum perr_code
 dt_error(const struct dt_lines *l, struct perr *e, const char *what)
 {

@@ -16,7 +16,7 @@ enum perr_code {
 	P_EUSAGE,	/* the caller asked for something meaningless */
 	P_EIO,		/* a file could not be read or written */
 	P_EPARSE,	/* input is not what its format says it must be */
-	P_ELIMIT,	/* input exceeds a documented limit (limits.h) */
+	P_ELIMIT,	/* input exceeds a documented limit (caps.h) */
 	P_EDB,		/* SQLite failed */
 	P_ENOMEM,	/* an allocation failed */
 	P_EDATA,	/* a shipped data file is broken */
@@ -43,7 +43,7 @@ void perr_prefix(struct perr *e, const char *fmt, ...)
 /* Exit statuses: the contract in shared/design/cli.md. */
 enum exit_status {
 	EXIT_DONE = 0,		/* nothing needs a human */
-	EXIT_FAILURE_RT = 1,	/* I/O, database or API failure; input refused */
+	EXIT_FAILURE_RT = 1,	/* I/O, database, API; input refused */
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_ALERTS = 3,	/* done, with alerts */
 	EXIT_LOCKED = 4		/* another run holds the database */

@@ -16,7 +16,7 @@
 #include <openssl/pem.h>
 
 #include "gauth.h"
-#include "limits.h"
+#include "caps.h"
 #include "log.h"
 
 enum gauth_kind { GA_FILE, GA_ENV, GA_KEY };

@@ -28,7 +28,8 @@
 
 #define GAUTH_SCOPE	"https://www.googleapis.com/auth/compute"
 #define GAUTH_TOKEN_URI	"https://oauth2.googleapis.com/token"
-#define GAUTH_REFRESH_S	300	/* exchange again this long before expiry */
+/* Exchange again this many seconds before the token expires. */
+#define GAUTH_REFRESH_S	300
 #define GAUTH_JWT_LIFE_S 3600	/* the longest an assertion may live */
 
 struct gauth;

@@ -17,6 +17,7 @@
 #include "datatext.h"
 #include "foldtab.h"
 #include "gazetteer.h"
+#include "utf8.h"
 
 #define GLOBAL		0xffff	/* scope of names not tied to a country */
 #define EMPTY		(-1)
@@ -61,16 +62,17 @@ struct gazetteer {
  * Normalising.
  */
 
-/* Designator words: dropped only on a second try (gaz.h).  Sorted. */
+/* Designator words: dropped only on a second try (gazetteer.h).  Sorted. */
 static const char *const designators[] = {
-	"administrative", "atoll", "autonomous", "canton", "capital", "city",
-	"community", "county", "department", "district", "division", "do", "emirate",
-	"fu", "gun", "governorate", "ken", "krai", "kraj", "kray", "ku",
-	"metropolitan", "municipality", "national", "oblast", "oblisi", "oblysy",
-	"okrug", "parish", "prefecture", "province", "raion", "rajon",
-	"rayon", "region", "republic", "respublika", "sar", "sheng", "shi",
-	"si", "special", "state", "territory", "to", "voivodeship",
-	"zizhiqu"
+	"administrative", "atoll", "autonomous", "canton", "capital",
+	"city", "community", "county", "department", "district",
+	"division", "do", "emirate", "freistaat", "fu", "governorate",
+	"gun", "ken", "krai", "kraj", "kray", "ku", "land", "metropolitan",
+	"municipality",
+	"national", "oblast", "oblisi", "oblysy", "okrug", "parish",
+	"prefecture", "province", "raion", "rajon", "rayon", "region",
+	"republic", "respublika", "sar", "sheng", "shi", "si",
+	"special", "state", "territory", "to", "voivodeship", "zizhiqu"
 };
 
 /* Abbreviations written out, so "St.-Petersburg" = "Saint Petersburg". */
@@ -78,39 +80,6 @@ static const char *const abbrev[][2] = {
 	{ "ft", "fort" }, { "mt", "mount" }, { "sankt", "saint" },
 	{ "st", "saint" }, { "ste", "sainte" }
 };
-
-/* Decode one UTF-8 sequence at S (N > 0 bytes); returns the code point
- * and its length in *LEN, or -1 (and *LEN = 1) for an invalid byte. */
-static long
-utf8_next(const unsigned char *s, size_t n, size_t *len)
-{
-	long cp;
-	size_t k, need;
-
-	*len = 1;
-	if (s[0] < 0x80)
-		return s[0];
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 1, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 2, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 3, cp = s[0] & 0x07;
-	else
-		return -1;
-	if (n < need + 1)
-		return -1;
-	for (k = 1; k <= need; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-		return -1;
-	*len = need + 1;
-	return cp;
-}
 
 /* What code point CP folds to, or NULL to keep it as it is. */
 static const char *
@@ -142,19 +111,119 @@ put(char *out, size_t *o, size_t sz, const char *s, size_t n)
 	}
 }
 
+/* Append code point CP (>= 0x80) to OUT as UTF-8. */
+static void
+put_cp(char *out, size_t *o, size_t sz, long cp)
+{
+	char b[4];
+	size_t n;
+
+	if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		n = 4;
+	}
+	b[n - 1] = (char)(0x80 | (cp & 0x3f));
+	put(out, o, sz, b, n);
+}
+
+static int
+hex4(const char *s, size_t n, long *out)
+{
+	size_t k;
+	long v = 0;
+	int d;
+
+	if (n < 4)
+		return -1;
+	for (k = 0; k < 4; k++) {
+		d = s[k];
+		if (d >= '0' && d <= '9')
+			d -= '0';
+		else if ((d | 0x20) >= 'a' && (d | 0x20) <= 'f')
+			d = (d | 0x20) - 'a' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * The code point at S (N > 0 bytes) and its length in *LEN: a UTF-8
+ * sequence, or a JSON-style escape written out as text ("\u00e9", and
+ * "\ud83d\ude00" for a pair), as location strings copied from
+ * `vastai --raw` output carry them.  -1 for an invalid byte.
+ */
+static long
+next_cp(const char *s, size_t n, size_t *len)
+{
+	long hi, lo;
+
+	if (n >= 6 && s[0] == '\\' && s[1] == 'u' &&
+	    hex4(s + 2, n - 2, &hi) == 0) {
+		*len = 6;
+		if (hi >= 0xd800 && hi <= 0xdbff && n >= 12 &&
+		    s[6] == '\\' && s[7] == 'u' &&
+		    hex4(s + 8, n - 8, &lo) == 0 && lo >= 0xdc00 &&
+		    lo <= 0xdfff) {
+			*len = 12;
+			return 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+		}
+		return hi >= 0xd800 && hi <= 0xdfff ? -1 : hi;
+	}
+	return utf8_decode((const unsigned char *)s, n, len);
+}
+
+/* Apostrophes and the letters written like them (U+2019, the Hawaiian
+ * okina U+02BB, U+02BC): inside a word they join ("Hawai'i" = Hawaii,
+ * "d'Ivoire" = divoire), elsewhere they separate. */
+static int
+is_apostrophe(long cp)
+{
+	return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02bb ||
+	    cp == 0x02bc || cp == '`' || cp == 0x00b4;
+}
+
+/* Whether code point CP continues a word (a letter or digit). */
+static int
+is_wordy(long cp)
+{
+	const char *to;
+
+	if (cp < 0)
+		return 0;
+	if (cp < 0x80)
+		return isalnum((unsigned char)cp);
+	to = fold_lookup(cp);
+	return to == NULL || (to[0] != ' ' && to[0] != '\0');
+}
+
 /* Fold S[0..N) into OUT: ASCII lower case, separators as spaces. */
 static size_t
 fold_text(const char *s, size_t n, char *out, size_t sz)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	const char *to;
-	size_t i = 0, o = 0, len;
-	long cp;
+	size_t i = 0, o = 0, len, nlen;
+	long cp, prev = -1;
 	char c;
 
 	while (i < n && o + 8 < sz) {
-		cp = utf8_next(u + i, n - i, &len);
-		if (cp >= 0 && cp < 0x80) {
+		cp = next_cp(s + i, n - i, &len);
+		if (is_apostrophe(cp)) {
+			if (!is_wordy(prev) || i + len >= n ||
+			    !is_wordy(next_cp(s + i + len, n - i - len, &nlen)))
+				put(out, &o, sz, " ", 1);
+		} else if (cp >= 0 && cp < 0x80) {
 			c = (char)cp;
 			if (isalnum((unsigned char)c))
 				c = (char)tolower((unsigned char)c);
@@ -168,8 +237,11 @@ fold_text(const char *s, size_t n, char *out, size_t sz)
 			put(out, &o, sz, " ", 1);
 		else if ((to = fold_lookup(cp)) != NULL)
 			put(out, &o, sz, to, strlen(to));
-		else
+		else if (len <= 4 && s[i] != '\\')
 			put(out, &o, sz, s + i, len);
+		else
+			put_cp(out, &o, sz, cp);
+		prev = cp;
 		i += len;
 	}
 	out[o] = '\0';
@@ -474,6 +546,15 @@ index_names(struct gazetteer *g, const char *names, size_t len, int scope,
 	return 0;
 }
 
+/* Length of the first of the '|'-separated names in F. */
+static size_t
+first_name_len(const struct dt_field *f)
+{
+	const char *bar = memchr(f->s, '|', f->n);
+
+	return bar ? (size_t)(bar - f->s) : f->n;
+}
+
 /* C code alpha3 lat lon spread_km large default_region names */
 static int
 load_country(struct gazetteer *g, const char *s, size_t n)
@@ -496,9 +577,7 @@ load_country(struct gazetteer *g, const char *s, size_t n)
 	if (c->large && c->default_region[0] == '\0')
 		return -1;
 	c->name = f[8].s;
-	c->name_len = strcspn(f[8].s, "|\t\n");
-	if (c->name_len > f[8].n)
-		c->name_len = f[8].n;
+	c->name_len = first_name_len(&f[8]);
 	g->ncountries++;
 	if (put_first(g, GLOBAL, K_CODE, c->code, idx) != 0 ||
 	    put_first(g, GLOBAL, K_CODE, c->code3, idx) != 0)
@@ -542,9 +621,7 @@ load_sub(struct gazetteer *g, const char *s, size_t n)
 	b->names = f[5].s;
 	b->names_len = f[5].n;
 	b->name = f[5].s;
-	b->name_len = strcspn(f[5].s, "|");
-	if (b->name_len > f[5].n)
-		b->name_len = f[5].n;
+	b->name_len = first_name_len(&f[5]);
 	return put_first(g, GLOBAL, K_SUBCODE, b->code, (int)g->nsubs++);
 }
 

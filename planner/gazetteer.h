@@ -8,11 +8,14 @@
  * cannot find India, nor "West Virginia" Virginia.  Normalising folds
  * Latin letters to ASCII without marks (Québec = Quebec, ð = d, ø = o,
  * æ = ae, ß = ss, þ = th, ł = l), lowers case, treats any run of spaces,
- * punctuation, underscores, hyphens, periods and apostrophes as one
- * separator, spells out "St"/"Ste"/"Sankt" as "Saint"/"Sainte", and drops
- * a leading "The".  Designator words ("City", "Prefecture", "Province",
- * "Oblast", "County", ...) are tried away only when the whole name finds
- * nothing, so "Moscow Oblast" never becomes Moscow.
+ * punctuation, underscores, hyphens and periods as one separator, joins
+ * the letters around an apostrophe inside a word ("Hawai'i" = Hawaii,
+ * also with the okina U+02BB or U+2019), reads "\u00e9" escapes written
+ * out as text as the letter they stand for, spells out "St"/"Ste"/"Sankt"
+ * as "Saint"/"Sainte", and drops a leading "The".  Designator words
+ * ("City", "Prefecture", "Province", "Oblast", "County", "Land", ...) are
+ * tried away only when the whole name finds nothing, so "Moscow Oblast"
+ * never becomes Moscow.
  *
  * Every subdivision and country has a point where its people live (the
  * population-weighted mean of its places); a subdivision without one

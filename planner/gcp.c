@@ -12,7 +12,8 @@
 #include "log.h"
 
 #define ATTEMPT_MS	60000L	/* one ordinary call */
-#define WAIT_ATTEMPT_MS	150000L	/* operations.wait holds up to 2 min */
+/* operations.wait holds up to 2 minutes; an attempt may take longer. */
+#define WAIT_ATTEMPT_MS	150000L
 #define WAIT_MIN_MS	1000	/* pause when a wait returns early */
 
 struct gcp_client {

@@ -47,7 +47,7 @@ struct gcp_error {
 				   or when no answer came */
 	char code[80];		/* errors[0].reason or .code */
 	char message[512];
-	char quota_metric[64];	/* "CPUS", "GPUS_ALL_REGIONS"; "" if none */
+	char quota_metric[64];	/* "CPUS", "GPUS_ALL_REGIONS"; or "" */
 	int quota_global;	/* the quota spans all regions */
 };
 
@@ -55,9 +55,9 @@ struct gcp_error {
 enum gcp_err_class {
 	GCP_ERR_NONE = 0,
 	GCP_ERR_ZONE,		/* no capacity here: try the next zone */
-	GCP_ERR_REGION,		/* a regional quota: try the next region */
+	GCP_ERR_REGION,		/* a regional quota: the next region */
 	GCP_ERR_PROJECT,	/* a project-wide quota: stop the wave */
-	GCP_ERR_CONFIG,		/* the request is wrong: give up this VM */
+	GCP_ERR_CONFIG,		/* the request is wrong: give up the VM */
 	GCP_ERR_TRANSIENT,	/* no verdict (no answer, 429, 5xx) */
 	GCP_ERR_UNKNOWN		/* unknown code: skip the zone, log it */
 };
@@ -79,7 +79,7 @@ struct gcp_instance {
 	int has_nat;		/* an access config exists */
 	int local_ssd;		/* a disk of type SCRATCH */
 	char label_fp[64];	/* labelFingerprint, for setLabels */
-	cJSON *labels;		/* an object, owned; never NULL after get */
+	cJSON *labels;		/* an object, owned; set by a get */
 };
 
 struct gcp_quota {

@@ -1,5 +1,5 @@
 /*
- * geo.c - great-circle distance.  See geo.h.
+ * geo.c - great-circle distance.  See geo.h.  Owned by the resolver work.
  */
 #include <math.h>
 

@@ -15,7 +15,7 @@
 #include <curl/curl.h>
 
 #include "ghttp.h"
-#include "limits.h"
+#include "caps.h"
 #include "log.h"
 #include "runctl.h"
 

@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE	/* fopencookie, for the progress line */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -163,18 +164,28 @@ dispatch(struct import_ctx *c, enum import_kind kind, FILE *f,
 	return perr_set(e, P_EUSAGE, "unknown input kind");
 }
 
-static enum perr_code
-open_input(const char *path, FILE **f, long long *size, struct perr *e)
+enum perr_code
+import_open(const char *path, FILE **f, long long *size, struct perr *e)
 {
 	struct stat st;
+	int fd, flags;
 
-	*f = fopen(path, "rb");
-	if (*f == NULL)
+	/* O_NONBLOCK so that a FIFO cannot hang the run in open(). */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return perr_set(e, P_EIO, "%s: cannot open: %s", path,
 				strerror(errno));
-	if (fstat(fileno(*f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(*f);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
 		return perr_set(e, P_EIO, "%s: not a regular file", path);
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
+	    (*f = fdopen(fd, "rb")) == NULL) {
+		int err = errno;
+
+		close(fd);
+		return perr_set(e, P_EIO, "%s: %s", path, strerror(err));
 	}
 	*size = (long long)st.st_size;
 	return P_OK;
@@ -193,7 +204,7 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 	enum perr_code rc = P_OK;
 
 	memset(res, 0, sizeof(*res));
-	if (open_input(path, &f, &size, e))
+	if (import_open(path, &f, &size, e))
 		return e->code;
 	read_head(f, head, sizeof(head));
 	r = progress_wrap(&prog, f, path, size);

@@ -62,6 +62,11 @@ enum perr_code import_path(struct store *s, enum import_kind kind,
 			   const char *path, const struct import_opts *opts,
 			   struct import_result *res, struct perr *e);
 
+/* Open PATH for reading if it is a regular file (never blocking on a
+ * FIFO); its size goes to *SIZE.  The caller closes *F. */
+enum perr_code import_open(const char *path, FILE **f, long long *size,
+			   struct perr *e);
+
 /* Name of KIND as used in import_file.kind and messages. */
 const char *import_kind_name(enum import_kind kind);
 

@@ -220,8 +220,9 @@ gcp_row(struct import_ctx *c, struct csvin *r, sqlite3_stmt *st,
 	v.zone = zone;
 	v.region = region;
 	v.id = opt(r, csvin_col(r, "id"));
-	if (v.id && strspn(v.id, "0123456789") != strlen(v.id))
-		return field_error(c, r, "id", "a decimal instance id", e);
+	if (v.id && !inv_valid_id(v.id))
+		return field_error(c, r, "id", "a 64-bit instance id as digits",
+				   e);
 	v.machine_type = opt(r, csvin_col(r, "machine_type"));
 	v.status = opt(r, csvin_col(r, "status"));
 	v.nip = either(r, "network_ip", "internal_ip");

@@ -5,6 +5,9 @@
  * snapshot of the same kind inside the import's transaction, so a
  * re-import changes nothing and a vanished instance leaves the plan.
  *
+ * The list is streamed element by element (jsonin.h), so a large
+ * inventory does not have to fit in memory.
+ *
  * Accepted shapes, detected from the content:
  *   Vast: the CLI's array, the page object {"instances": [...] | null},
  *         an empty object; old and new CLI rows alike.
@@ -18,49 +21,53 @@
 #include "inventory.h"
 #include "jsonin.h"
 
-/* The place in the file an element stands, for messages. */
+/* Where an element stands in its file, for messages. */
+struct elem_at {
+	size_t index;		/* from 0 */
+	long line;
+};
+
 static enum perr_code
-elem_error(struct import_ctx *c, const struct json_doc *d, size_t i,
-	   struct perr *e, const char *field, const char *want,
-	   const cJSON *o)
+elem_error(struct import_ctx *c, struct elem_at at, struct perr *e,
+	   const char *field, const char *want, const cJSON *o)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field);
 
 	perr_set(e, P_EPARSE, "%s:%ld: element %zu: field '%s': expected "
-		 "%s, found %s", c->path, json_doc_elem_line(d, i), i + 1,
-		 field, want, json_type_name(v));
+		 "%s, found %s", c->path, at.line, at.index + 1, field, want,
+		 json_type_name(v));
 	return import_reject(c, e);
 }
 
-/* Find the list of elements: a top-level array, or KEY of an object.
- * *LIST is NULL for an object without it or with null there. */
 static enum perr_code
-find_list(struct import_ctx *c, const struct json_doc *d, const char *key,
-	  const cJSON **list, struct perr *e)
+elem_not_object(struct import_ctx *c, struct elem_at at, const cJSON *o,
+		struct perr *e)
 {
-	const cJSON *v;
+	perr_set(e, P_EPARSE, "%s:%ld: element %zu: expected an instance "
+		 "object, found %s", c->path, at.line, at.index + 1,
+		 json_type_name(o));
+	return import_reject(c, e);
+}
 
-	*list = NULL;
-	if (cJSON_IsArray(d->root)) {
-		*list = d->root;
-		return P_OK;
-	}
-	if (!cJSON_IsObject(d->root))
-		return perr_set(e, P_EPARSE, "%s:1: expected a JSON list or "
-				"an object holding '%s', found %s", c->path,
-				key, json_type_name(d->root));
-	v = cJSON_GetObjectItemCaseSensitive(d->root, key);
-	if (v == NULL || cJSON_IsNull(v)) {
-		c->res->note = v ? "the file says \"instances\": null: "
-		    "the inventory is empty" : "the file holds no instance "
-		    "list: the inventory is empty";
-		return P_OK;
-	}
-	if (!cJSON_IsArray(v))
-		return perr_set(e, P_EPARSE, "%s: field '%s': expected a list, "
-				"found %s", c->path, key, json_type_name(v));
-	*list = v;
-	return P_OK;
+/* What the element callbacks need besides the import. */
+struct walk {
+	struct import_ctx *c;
+	sqlite3_stmt *st;
+};
+
+/* Walk the list of F with FN, into a fresh snapshot of TABLE. */
+static enum perr_code
+walk_list(struct import_ctx *c, FILE *f, const char *table,
+	  const char *list_key, json_elem_fn fn, struct perr *e)
+{
+	struct walk w = { c, NULL };
+	enum perr_code rc = inv_begin(c, table, &w.st, e);
+
+	if (rc == P_OK)
+		rc = json_each_element(f, c->path, list_key, fn, &w,
+				       &c->res->note, e);
+	sqlite3_finalize(w.st);
+	return rc;
 }
 
 /* ---- Vast.ai ------------------------------------------------------ */
@@ -95,61 +102,33 @@ bad_vast_field(const cJSON *o, struct gpu_row *r)
 	return NULL;
 }
 
+/* One element of the Vast list. */
 static enum perr_code
-vast_elements(struct import_ctx *c, const struct json_doc *d,
-	      const cJSON *list, sqlite3_stmt *st, struct perr *e)
+vast_elem(void *ctx, const cJSON *o, size_t index, long line,
+	  struct perr *e)
 {
-	const cJSON *o;
-	size_t i = 0;
+	struct walk *w = ctx;
+	struct import_ctx *c = w->c;
+	struct elem_at at = { index, line };
+	struct gpu_row r;
+	const char *bad;
+	int rc;
 
-	cJSON_ArrayForEach(o, list) {
-		struct gpu_row r;
-		const char *bad;
-		enum perr_code rc;
-
-		memset(&r, 0, sizeof(r));
-		c->res->rows_read++;
-		if (!cJSON_IsObject(o)) {
-			perr_set(e, P_EPARSE, "%s:%ld: element %zu: expected "
-				 "an instance object, found %s", c->path,
-				 json_doc_elem_line(d, i), i + 1,
-				 json_type_name(o));
-			if (import_reject(c, e))
-				return e->code;
-		} else if ((bad = bad_vast_field(o, &r)) != NULL) {
-			if (elem_error(c, d, i, e, bad, strcmp(bad, "id") == 0 ?
-				       "a positive integer" : "a value of the "
-				       "documented type", o))
-				return e->code;
-		} else if ((rc = inv_insert_gpu(c, st, &r, e)) == 1) {
-			perr_set(e, P_EPARSE, "%s:%ld: element %zu: id %lld "
-				 "appears twice", c->path,
-				 json_doc_elem_line(d, i), i + 1, r.id);
-			if (import_reject(c, e))
-				return e->code;
-		} else if (rc)
-			return rc;
-		else
-			c->res->rows_new++;
-		i++;
+	memset(&r, 0, sizeof(r));
+	c->res->rows_read++;
+	if (!cJSON_IsObject(o))
+		return elem_not_object(c, at, o, e);
+	if ((bad = bad_vast_field(o, &r)) != NULL)
+		return elem_error(c, at, e, bad, strcmp(bad, "id") == 0 ?
+				  "a positive integer" : "a value of the "
+				  "documented type", o);
+	if ((rc = inv_insert_gpu(c, w->st, &r, e)) == 1) {
+		perr_set(e, P_EPARSE, "%s:%ld: element %zu: id %lld appears "
+			 "twice", c->path, line, index + 1, r.id);
+		return import_reject(c, e);
 	}
-	return P_OK;
-}
-
-static enum perr_code
-vast_json(struct import_ctx *c, FILE *f, struct perr *e)
-{
-	struct json_doc d;
-	const cJSON *list;
-	sqlite3_stmt *st = NULL;
-	enum perr_code rc;
-
-	if ((rc = json_doc_load(&d, f, c->path, "instances", e)) == P_OK &&
-	    (rc = find_list(c, &d, "instances", &list, e)) == P_OK &&
-	    (rc = inv_begin(c, "gpu", &st, e)) == P_OK && list)
-		rc = vast_elements(c, &d, list, st, e);
-	sqlite3_finalize(st);
-	json_doc_release(&d);
+	if (rc == P_OK)
+		c->res->rows_new++;
 	return rc;
 }
 
@@ -165,20 +144,59 @@ first_char(const char *head)
 	return (char)*p;
 }
 
+/* The inventory family: its JSON list, and its CSV form. */
+struct family {
+	const char *table, *list_key, *tool;
+	json_elem_fn elem;
+	enum perr_code (*csv)(struct import_ctx *, FILE *, struct perr *);
+};
+
+/* Empty (or blank) for real, as against text that starts with NUL. */
+static int
+blank_file(FILE *f)
+{
+	int ch;
+
+	rewind(f);
+	while ((ch = getc(f)) == ' ' || ch == '\t' || ch == '\r' ||
+	       ch == '\n')
+		;
+	rewind(f);
+	return ch == EOF;
+}
+
+/* JSON when it starts like JSON, else the CSV form. */
+static enum perr_code
+inventory(struct import_ctx *c, FILE *f, const char *head,
+	  const struct family *k, struct perr *e)
+{
+	char ch = first_char(head);
+	enum perr_code rc;
+
+	if (ch == '[' || ch == '{')
+		return walk_list(c, f, k->table, k->list_key, k->elem, e);
+	if (ch == '\0')
+		return perr_set(e, P_EPARSE, blank_file(f) ? "%s: the file is "
+				"empty; expected the JSON of '%s'" : "%s: "
+				"starts with a NUL byte; expected the JSON of "
+				"'%s'", c->path, k->tool);
+	if ((rc = k->csv(c, f, e)) == P_EPARSE && c->res->rows_read == 0)
+		perr_prefix(e, "%s: neither the JSON of '%s' nor its CSV form",
+			    c->path, k->tool);
+	return rc;
+}
+
 enum perr_code
 import_vast_instances(struct import_ctx *c, FILE *f, const char *head,
 		      struct perr *e)
 {
-	char ch = first_char(head);
+	static const struct family vast = {
+		"gpu", "instances", "vastai show instances --raw", vast_elem,
+		import_vast_instances_csv
+	};
 
 	c->res->format = "vast-json";
-	if (ch == '[' || ch == '{')
-		return vast_json(c, f, e);
-	if (ch == '\0')
-		return perr_set(e, P_EPARSE, "%s: the file is empty; expected "
-				"the JSON of 'vastai show instances --raw'",
-				c->path);
-	return import_vast_instances_csv(c, f, e);
+	return inventory(c, f, head, &vast, e);
 }
 
 /* ---- GCP ---------------------------------------------------------- */
@@ -299,8 +317,7 @@ bad_gcp_field(const cJSON *o, struct gcp_row *r, const char *pair_key)
 		return "zone";
 	v->zone = r->zone;
 	v->region = r->region;
-	if (cJSON_IsString(id) && *id->valuestring &&
-	    strspn(id->valuestring, "0123456789") == strlen(id->valuestring))
+	if (cJSON_IsString(id) && inv_valid_id(id->valuestring))
 		v->id = id->valuestring;
 	else if (id && !cJSON_IsNull(id))
 		return "id";
@@ -329,30 +346,46 @@ bad_gcp_field(const cJSON *o, struct gcp_row *r, const char *pair_key)
 	return NULL;
 }
 
-static enum perr_code
-gcp_one(struct import_ctx *c, const struct json_doc *d, size_t i,
-	const cJSON *o, sqlite3_stmt *st, struct perr *e)
+/* What a bad field of a gcloud row should have been. */
+static const char *
+gcp_want(const char *field)
 {
+	if (strcmp(field, "zone") == 0)
+		return "a zone name or URL";
+	if (strcmp(field, "id") == 0)
+		return "a 64-bit instance id as a string of digits";
+	if (strcmp(field, "labels") == 0)
+		return "an object of string values";
+	if (strcmp(field, "name") == 0)
+		return "a non-empty string";
+	return "a string";
+}
+
+/* One element of the gcloud list. */
+static enum perr_code
+gcp_elem(void *ctx, const cJSON *o, size_t index, long line,
+	 struct perr *e)
+{
+	struct walk *w = ctx;
+	struct import_ctx *c = w->c;
+	struct elem_at at = { index, line };
 	struct gcp_row r;
 	const char *bad;
 	enum perr_code rc = P_OK;
 
 	memset(&r, 0, sizeof(r));
-	if (!cJSON_IsObject(o)) {
-		perr_set(e, P_EPARSE, "%s:%ld: element %zu: expected an "
-			 "instance object, found %s", c->path,
-			 json_doc_elem_line(d, i), i + 1, json_type_name(o));
-		return import_reject(c, e);
-	}
+	c->res->rows_read++;
+	if (!cJSON_IsObject(o))
+		return elem_not_object(c, at, o, e);
 	bad = bad_gcp_field(o, &r, c->opts->pair_label_key);
 	if (bad)
-		rc = elem_error(c, d, i, e, bad, strcmp(bad, "zone") == 0 ?
-				"a zone name or URL" : "a value of the "
-				"documented type", o);
-	else if ((rc = inv_insert_vm(c, st, &r.v, e)) == 1) {
+		rc = elem_error(c, at, e, bad, gcp_want(bad), o);
+	else if ((rc = inv_insert_vm(c, w->st, &r.v, e)) == 1) {
 		perr_set(e, P_EPARSE, "%s:%ld: element %zu: VM '%s' in %s "
-			 "appears twice", c->path, json_doc_elem_line(d, i),
-			 i + 1, r.v.name, r.v.zone);
+			 "(id %s) appears twice: the same name and zone, or "
+			 "the same instance id, as an earlier element",
+			 c->path, line, index + 1, r.v.name, r.v.zone,
+			 r.v.id ? r.v.id : "none");
 		rc = import_reject(c, e);
 	} else if (rc == P_OK)
 		c->res->rows_new++;
@@ -360,41 +393,15 @@ gcp_one(struct import_ctx *c, const struct json_doc *d, size_t i,
 	return rc;
 }
 
-static enum perr_code
-gcp_json(struct import_ctx *c, FILE *f, struct perr *e)
-{
-	struct json_doc d;
-	const cJSON *list = NULL, *o;
-	sqlite3_stmt *st = NULL;
-	enum perr_code rc;
-	size_t i = 0;
-
-	if ((rc = json_doc_load(&d, f, c->path, "items", e)) == P_OK &&
-	    (rc = find_list(c, &d, "items", &list, e)) == P_OK &&
-	    (rc = inv_begin(c, "vm", &st, e)) == P_OK && list) {
-		cJSON_ArrayForEach(o, list) {
-			c->res->rows_read++;
-			if ((rc = gcp_one(c, &d, i++, o, st, e)) != P_OK)
-				break;
-		}
-	}
-	sqlite3_finalize(st);
-	json_doc_release(&d);
-	return rc;
-}
-
 enum perr_code
 import_gcp_instances(struct import_ctx *c, FILE *f, const char *head,
 		     struct perr *e)
 {
-	char ch = first_char(head);
+	static const struct family gcp = {
+		"vm", "items", "gcloud compute instances list --format=json",
+		gcp_elem, import_gcp_instances_csv
+	};
 
 	c->res->format = "gcloud-json";
-	if (ch == '[' || ch == '{')
-		return gcp_json(c, f, e);
-	if (ch == '\0')
-		return perr_set(e, P_EPARSE, "%s: the file is empty; expected "
-				"the output of 'gcloud compute instances list "
-				"--format=json'", c->path);
-	return import_gcp_instances_csv(c, f, e);
+	return inventory(c, f, head, &gcp, e);
 }

@@ -104,3 +104,13 @@ inv_zone_region(const char *z, char *zone, size_t zn, char *region,
 	*dash = '\0';
 	return 0;
 }
+
+int
+inv_valid_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0 || s[n] != '\0' || n > 20)
+		return 0;
+	return n < 20 || strcmp(s, "18446744073709551615") <= 0;
+}

@@ -36,6 +36,9 @@ int inv_insert_gpu(struct import_ctx *c, sqlite3_stmt *st,
 int inv_insert_vm(struct import_ctx *c, sqlite3_stmt *st,
 		  const struct vm_row *r, struct perr *e);
 
+/* Whether S is a GCP instance id: 1 to 20 digits, at most 2^64 - 1. */
+int inv_valid_id(const char *s);
+
 /* Split zone Z ("us-central1-a", a URL or a partial path) into its
  * basename ZONE and REGION ("us-central1").  Returns -1 when Z has no
  * region part. */

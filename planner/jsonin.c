@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "jsonin.h"
-#include "limits.h"
+#include "caps.h"
 #include "utf8.h"
 
 static enum perr_code
@@ -116,10 +116,10 @@ index_elements(struct json_doc *d, const char *path, int list_depth,
 		}
 		if (ch == '[' || ch == '{') {
 			if (++depth > LIM_JSON_DEPTH)
-				return perr_set(e, P_ELIMIT, "%s:%ld:%ld: "
-						"nesting deeper than %d levels",
-						path, json_doc_line(d, p),
-						column_of(d, p), LIM_JSON_DEPTH);
+				return perr_set(e, P_ELIMIT,
+				    "%s:%ld:%ld: nesting deeper than %d levels",
+				    path, json_doc_line(d, p), column_of(d, p),
+				    LIM_JSON_DEPTH);
 			want = ch == '[' && depth == list_depth;
 		} else if (ch == ']' || ch == '}')
 			depth--;
@@ -237,8 +237,9 @@ json_get_int(const cJSON *o, const char *key, long long *out)
 	if (!cJSON_IsNumber(v))
 		return -1;
 	x = v->valuedouble;
-	/* Integers only, and only those a double holds exactly. */
-	if (x != x || x < -9007199254740992.0 || x > 9007199254740992.0 ||
+	/* Integers only, and only those a double holds exactly: 2^53
+	 * itself may be 2^53 + 1 rounded, so it is out too. */
+	if (x != x || x <= -9007199254740992.0 || x >= 9007199254740992.0 ||
 	    x != (double)(long long)x)
 		return -1;
 	*out = (long long)x;

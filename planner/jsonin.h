@@ -42,6 +42,25 @@ long json_doc_line(const struct json_doc *d, size_t off);
 /* Line of element I of the top-level list (0 if unknown). */
 long json_doc_elem_line(const struct json_doc *d, size_t i);
 
+/*
+ * Call FN once per element of an instance list, in order.  The list is
+ * the document itself when it is an array: then the file is streamed and
+ * only one element is in memory at a time (LIM_JSON_ELEMENT), so memory
+ * does not grow with the file.  When the document is an object, the
+ * list is the array under LIST_KEY, and the file is read whole (page
+ * objects are small); a missing or null list is an empty one, and *NOTE
+ * says so.  FN gets the element, its index from 0 and the line where it
+ * starts; a non-OK return from FN stops the walk and is returned.
+ */
+typedef enum perr_code (*json_elem_fn)(void *ctx, const cJSON *elem,
+				       size_t index, long line,
+				       struct perr *e);
+
+enum perr_code json_each_element(FILE *f, const char *path,
+				 const char *list_key, json_elem_fn fn,
+				 void *ctx, const char **note,
+				 struct perr *e);
+
 /* Typed field access on object O.  Each returns 1 when KEY is present
  * with the right type, 0 when absent or null, -1 when of another type
  * (the caller reports it, naming KEY and json_type_name()). */

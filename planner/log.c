@@ -68,15 +68,20 @@ log_enabled(enum log_level level)
 static void
 emit(enum log_level level, const char *tag, const char *fmt, va_list ap)
 {
+	char msg[2048], *p;
+
 	if (!log_enabled(level))
 		return;
 	if (json_lines) {
 		emit_json(level, fmt, ap);
 		return;
 	}
-	fprintf(stderr, "planner: %s", tag);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Messages quote input (locations, names): no terminal controls. */
+	for (p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	fprintf(stderr, "planner: %s%s\n", tag, msg);
 }
 
 #define LOG_FN(name, level, tag)				\

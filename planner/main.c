@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "log.h"
 #include "nightly.h"
+#include "report.h"
 #include "resolve.h"
 
 #define PLANNER_VERSION "0.3.0"
@@ -48,10 +49,7 @@ main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "resolve") == 0)
 		return cmd_resolve(argc - 2, argv + 2);
-	if (argc >= 2 && strcmp(argv[1], "report") == 0) {
-		log_error("'planner report' is not available in this "
-			  "version");
-		return EXIT_USAGE;
-	}
+	if (argc >= 2 && strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 2, argv + 2);
 	return run_options(argc, argv);
 }

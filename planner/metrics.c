@@ -4,13 +4,12 @@
  * Format: text exposition format 0.0.4; one HELP and TYPE line per
  * family; label values escaped (backslash, quote, newline).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "metrics.h"
 #include "money.h"
+#include "outfile.h"
 
 static void
 family(FILE *f, const char *name, const char *type, const char *help)
@@ -85,29 +84,28 @@ run_metrics(FILE *f, const struct run_stats *rs)
 	      buf);
 }
 
+struct metrics_ctx {
+	const struct plan *p;
+	const struct run_stats *rs;
+};
+
+static enum perr_code
+metrics_out(void *ctx, FILE *f, struct perr *e)
+{
+	struct metrics_ctx *m = ctx;
+
+	(void)e;
+	if (m->p)
+		plan_metrics(f, m->p);
+	run_metrics(f, m->rs);
+	return P_OK;
+}
+
 enum perr_code
 metrics_write(const char *path, const struct plan *p,
 	      const struct run_stats *rs, struct perr *e)
 {
-	char tmp[4096];
-	FILE *f;
-	int bad;
+	struct metrics_ctx m = { p, rs };
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL)
-		return perr_set(e, P_EIO, "--metrics-file %s: %s", path,
-				strerror(errno));
-	if (p)
-		plan_metrics(f, p);
-	run_metrics(f, rs);
-	bad = fflush(f) != 0 || ferror(f);
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		int err = errno;
-
-		remove(tmp);
-		return perr_set(e, P_EIO, "--metrics-file %s: %s", path,
-				strerror(err));
-	}
-	return P_OK;
+	return outfile_write(path, "--metrics-file", metrics_out, &m, e);
 }

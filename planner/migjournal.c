@@ -322,3 +322,44 @@ mj_step_end(struct store *s, long long id, const char *state,
 	sqlite3_bind_int64(st, 6, id);
 	return run(s, st, "journal: step end", e);
 }
+
+enum perr_code
+mj_probes(struct store *s, long long mid, const char *region,
+	  const char *zone, const char *target, const char *vantage,
+	  const struct probe_result *r, struct perr *e)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int i, rc = SQLITE_DONE;
+
+	store_now(now, sizeof(now));
+	if (store_begin(s, e))
+		return e->code;
+	if (store_prepare(s, "INSERT INTO latency_probe(migration_id, region,"
+			  " zone, target, vantage, rtt_ms, measured_at) VALUES "
+			  "(?,?,?,?,?,?,?)", &st, e)) {
+		store_rollback(s);
+		return e->code;
+	}
+	for (i = 0; i < r->sent && rc == SQLITE_DONE; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, mid);
+		bind_opt(st, 2, region);
+		bind_opt(st, 3, zone);
+		bind_opt(st, 4, target);
+		bind_opt(st, 5, vantage);
+		if (i < r->ok)
+			sqlite3_bind_double(st, 6, r->ms[i]);
+		else
+			sqlite3_bind_null(st, 6);
+		bind_opt(st, 7, now);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_fail(s, rc, e, "journal: latency probes");
+		store_rollback(s);
+		return e->code;
+	}
+	return store_commit(s, e);
+}

@@ -1,5 +1,5 @@
 /*
- * migjournal.h - the migration journal in the store (sql/003_migrate.sql)
+ * migjournal.h - the migration journal in the store (sql/005_migrate.sql)
  * and the query that picks a wave's candidates from the month's plan.
  *
  * Every write is one autocommitted statement, so each journal line is on
@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "probe.h"
 #include "store.h"
 
 /* One VM move: a row of table migration, plus what the inventory says
@@ -85,5 +86,13 @@ enum perr_code mj_step_begin(struct store *s, long long mid,
 enum perr_code mj_step_end(struct store *s, long long id, const char *state,
 			   const char *cls, const char *code,
 			   const char *detail, struct perr *e);
+
+/* Record each probe of R (successes, then one NULL row per lost probe)
+ * of TARGET in ZONE of REGION, measured from VANTAGE ("ssh", "local"),
+ * in table latency_probe; one transaction. */
+enum perr_code mj_probes(struct store *s, long long mid, const char *region,
+			 const char *zone, const char *target,
+			 const char *vantage, const struct probe_result *r,
+			 struct perr *e);
 
 #endif

@@ -55,8 +55,8 @@
 /* A fallback region must be this close (median RTT, ms) to the GPU's
  * best region: the mission's "adjacent region under 10 ms". */
 #define MIGRATE_ADJACENT_MS	10.0
-#define MIGRATE_MAX_FALLBACKS	3	/* fallback regions tried, at most */
-#define MIGRATE_MAX_LOSS	0.2	/* share of probes that may be lost */
+#define MIGRATE_MAX_FALLBACKS	3	/* fallback regions, at most */
+#define MIGRATE_MAX_LOSS	0.2	/* share of probes that may fail */
 
 struct migrate_opts {
 	const char *project;	/* --project; NULL: each VM's own */

@@ -21,7 +21,7 @@
 #define DL_CREATE	(15 * 60 * 1000L)
 #define DL_STOP		(10 * 60 * 1000L)
 #define DL_LABEL	(5 * 60 * 1000L)
-#define POLL_MS		2000	/* between GETs while waiting on a state */
+#define POLL_MS		2000	/* between GETs waiting on a state */
 
 struct migrate {
 	struct migrate_opts o;

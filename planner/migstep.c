@@ -532,6 +532,9 @@ validate(struct move *mv, const char *region, const char *zone,
 		*e = keep;
 		return e->code;
 	}
+	if (mj_probes(mv->w->s, mv->m.id, region, zone, name,
+		      o->probe_via_ssh ? "ssh" : "local", &pr, e))
+		return e->code;
 	v = probe_judge(&pr, o->threshold_ms, o->max_loss);
 	snprintf(detail, sizeof(detail), "%s: median %.3f ms over %d of %d "
 		 "probes, loss %.0f%%, threshold %.3f ms%s%s",

@@ -246,6 +246,22 @@ dec_format(int64_t v, int scale, char *buf, size_t n)
 }
 
 char *
+dec_group(const char *raw, char *buf, size_t n)
+{
+	const char *dot = strchr(raw, '.');
+	size_t len = dot ? (size_t)(dot - raw) : strlen(raw);
+	size_t head = raw[0] == '-', i, o = 0;
+
+	for (i = 0; raw[i] && o + 2 < n; i++) {
+		buf[o++] = raw[i];
+		if (i >= head && i + 1 < len && (len - i - 1) % 3 == 0)
+			buf[o++] = ',';
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+char *
 dec_trim(char *buf)
 {
 	char *end = buf + strlen(buf);

@@ -43,6 +43,11 @@ int64_t dec_rescale(int64_t v, int from, int to);
  * of size N (32 is always enough).  Returns BUF. */
 char *dec_format(int64_t v, int scale, char *buf, size_t n);
 
+/* Copy decimal text RAW into BUF (size N) with a comma between groups
+ * of three integer digits ("1234567.5" -> "1,234,567.5"), for people to
+ * read; never for data.  Returns BUF. */
+char *dec_group(const char *raw, char *buf, size_t n);
+
 /* Drop trailing zeros after the point of decimal text in BUF, and the
  * point itself if nothing follows ("0.010000" -> "0.01", "2.0" -> "2").
  * Returns BUF. */

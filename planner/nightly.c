@@ -23,6 +23,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "migrate.h"
+#include "outfile.h"
 #include "money.h"
 #include "nightly.h"
 #include "planrun.h"
@@ -43,6 +44,7 @@ struct run {
 	long long run_id;
 	long long rows_imported, rows_rejected;
 	long unmapped;
+	int refused;		/* input files refused whole */
 	struct timespec t0;
 };
 
@@ -109,17 +111,34 @@ import_one(struct run *r, enum import_kind kind, const char *path,
 	return P_OK;
 }
 
+/* After one file's import: a refusal is reported and counted, and the
+ * run goes on to the next file; only a stop request ends it here.
+ * Returns nonzero when the caller must stop. */
+static int
+survive(struct run *r, enum perr_code rc, struct perr *e)
+{
+	if (rc == P_OK)
+		return 0;
+	if (rc == P_ESTOPPED || runctl_stopped())
+		return 1;
+	log_error("%s", e->msg);
+	alerts_add(&r->alerts, "refused-file", NULL, "%s", e->msg);
+	r->refused++;
+	e->code = P_OK;
+	return 0;
+}
+
 static enum perr_code
 hash_file(const char *path, char hex[65], struct perr *e)
 {
 	unsigned char buf[65536];
 	struct sha256 h;
-	FILE *f = fopen(path, "rb");
+	long long size;
+	FILE *f;
 	size_t n;
 
-	if (f == NULL)
-		return perr_set(e, P_EIO, "%s: cannot open: %s", path,
-				strerror(errno));
+	if (import_open(path, &f, &size, e))
+		return e->code;
 	sha256_init(&h);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sha256_update(&h, buf, n);
@@ -165,6 +184,15 @@ newer_first(const void *a, const void *b)
 	return -strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A directory of the pattern that is missing only means no match; one
+ * that cannot be read is an error. */
+static int
+glob_error(const char *path, int err)
+{
+	(void)path;
+	return err != ENOENT && err != ENOTDIR;
+}
+
 /* Every file matching PATTERN (or only the newest when NEWEST). */
 static enum perr_code
 import_glob(struct run *r, enum import_kind kind, const char *pattern,
@@ -172,10 +200,10 @@ import_glob(struct run *r, enum import_kind kind, const char *pattern,
 {
 	glob_t g;
 	size_t i;
-	int rc = glob(pattern, GLOB_ERR, NULL, &g);
+	int rc = glob(pattern, 0, glob_error, &g);
 
-	if (rc == GLOB_NOMATCH) {
-		log_info("%s: no file matches", pattern);
+	if (rc == GLOB_NOMATCH) {	/* did the exports stop coming? */
+		log_warn("%s: no file matches", pattern);
 		return P_OK;
 	}
 	if (rc != 0)
@@ -185,21 +213,25 @@ import_glob(struct run *r, enum import_kind kind, const char *pattern,
 	if (newest)
 		qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), newer_first);
 	for (i = 0; i < (newest ? 1 : g.gl_pathc); i++)
-		if (import_found(r, kind, g.gl_pathv[i], e))
+		if (survive(r, import_found(r, kind, g.gl_pathv[i], e), e))
 			break;
 	globfree(&g);
 	return i < (newest ? 1 : g.gl_pathc) ? e->code : P_OK;
 }
 
-/* Inventories first, so that billing rows find their VMs. */
+/* Inventories first, so that billing rows find their VMs.  A refused
+ * file does not stop the others (each is its own transaction), but the
+ * run then makes no plan: a plan from part of the inputs would mislead. */
 static enum perr_code
 import_all(struct run *r, struct perr *e)
 {
 	const struct options *o = r->o;
 	int i;
 
-#define ONE(k, p) if ((p) && import_one(r, k, p, NULL, e)) return e->code
-#define GLOB(k, p, n) if ((p) && import_glob(r, k, p, n, e)) return e->code
+#define ONE(k, p) if ((p) && survive(r, import_one(r, k, p, NULL, e), e)) \
+	return e->code
+#define GLOB(k, p, n) if ((p) && survive(r, import_glob(r, k, p, n, e), e)) \
+	return e->code
 	ONE(IMPORT_VAST_INSTANCES, o->vast_instances);
 	GLOB(IMPORT_VAST_INSTANCES, o->vast_instances_glob, 1);
 	ONE(IMPORT_GCP_INSTANCES, o->gcp_instances);
@@ -214,23 +246,31 @@ import_all(struct run *r, struct perr *e)
 		GLOB(IMPORT_VAST_BILLING, o->vast_billing_glob.path[i], 0);
 #undef ONE
 #undef GLOB
+	if (r->refused)
+		return perr_set(e, P_EPARSE, "%d input file%s refused (see "
+				"above), so no plan was made; any other inputs "
+				"were imported", r->refused,
+				r->refused == 1 ? " was" : "s were");
 	return P_OK;
 }
 
 /* ---- plan --------------------------------------------------------- */
 
+/* A price given on the command line replaces the schedule with one
+ * flat price (checked already by cli.c). */
 static enum perr_code
-parse_rate(const char *text, const char *opt, int64_t *out, struct perr *e)
+parse_rate(const char *text, const char *opt, struct rate_schedule *s,
+	   struct perr *e)
 {
-	const char *why = "negative";
+	const char *why;
+	int64_t v;
 
 	if (text == NULL)
 		return P_OK;
-	if (dec_parse(text, strlen(text), 6, DEC_STRICT, out, &why) ||
-	    *out < 0)
+	if (dec_parse(text, strlen(text), 6, DEC_STRICT, &v, &why) || v < 0)
 		return perr_set(e, P_EUSAGE, "--%s '%s': expected a price in "
-				"USD per GiB such as 0.01 (%s)", opt, text,
-				why);
+				"USD per GiB such as 0.01", opt, text);
+	rate_flat(s, v);
 	return P_OK;
 }
 
@@ -250,29 +290,20 @@ choose_month(struct run *r, struct plan *p, struct perr *e)
 	return P_OK;
 }
 
-/* Write the plan to PATH through a temporary file, so a reader never
- * sees half a plan. */
+static enum perr_code
+plan_json_out(void *ctx, FILE *f, struct perr *e)
+{
+	return plan_write_json(ctx, f, e);
+}
+
+/* The plan as JSON on stdout ("-") or into PATH, never half written. */
 static enum perr_code
 write_plan_file(const struct plan *p, const char *path, struct perr *e)
 {
-	char tmp[4096];
-	FILE *f;
-	int bad;
-
 	if (strcmp(path, "-") == 0)
 		return plan_write_json(p, stdout, e);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL)
-		return perr_set(e, P_EIO, "--plan-json %s: %s", path,
-				strerror(errno));
-	bad = plan_write_json(p, f, e) != P_OK;
-	bad |= fflush(f) != 0 || ferror(f);
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		remove(tmp);
-		return perr_set(e, P_EIO, "--plan-json %s: write failed", path);
-	}
-	return P_OK;
+	return outfile_write(path, "--plan-json", plan_json_out, (void *)p,
+			     e);
 }
 
 static void
@@ -294,13 +325,13 @@ make_plan(struct run *r, struct perr *e)
 	struct plan *p = &r->plan;
 	const char *pj = r->o->plan_json;
 
-	if (rate_card_load(&p->rates, &p->assumed_bytes_per_day, e) ||
+	if (rate_card_read(r->o->rate_card, &p->rates.cross, &p->rates.same,
+			   &p->assumed_bytes_per_day, e) ||
 	    parse_rate(r->o->rate_cross, "rate-cross-region",
-		       &p->rates.cross_micro_per_gib, e) ||
-	    parse_rate(r->o->rate_same, "rate-same-region",
-		       &p->rates.same_micro_per_gib, e) ||
+		       &p->rates.cross, e) ||
+	    parse_rate(r->o->rate_same, "rate-same-region", &p->rates.same,
+		       e) ||
 	    choose_month(r, p, e) ||
-	    resolver_open(&r->resolver, e) ||
 	    plan_load(&r->store, r->resolver, p, e) ||
 	    plan_save(&r->store, p, e))
 		return e->code;
@@ -415,6 +446,22 @@ finish(struct run *r, int status)
 	post_alerts(r, status);
 }
 
+/* The resolver with the run's region policy and GeoIP database, ready
+ * before anything else so a bad setting is a usage error that changes
+ * nothing. */
+static enum perr_code
+open_resolver(struct run *r, struct perr *e)
+{
+	const struct options *o = r->o;
+
+	if (resolver_open(&r->resolver, e) ||
+	    resolver_set_regions(r->resolver, o->allow_regions,
+				 o->exclude_regions, e) ||
+	    (o->geoip && resolver_set_geoip(r->resolver, o->geoip, e)))
+		return e->code;
+	return P_OK;
+}
+
 int
 nightly_run(const struct options *o)
 {
@@ -435,8 +482,10 @@ nightly_run(const struct options *o)
 			return exit_for(e.code);
 		}
 	}
-	if (runctl_lock(db, &e) || store_open(&r.store, db, &e)) {
+	if (open_resolver(&r, &e) || runctl_lock(db, &e) ||
+	    store_open(&r.store, db, &e)) {
 		log_error("%s", e.msg);
+		resolver_free(r.resolver);
 		migrate_free(r.wave);
 		return exit_for(e.code);
 	}

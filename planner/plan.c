@@ -52,6 +52,8 @@ cmp_gpu_id(const void *key, const void *elem)
 static struct plan_gpu *
 find_gpu(struct plan *p, long long id)
 {
+	if (p->ngpus == 0)	/* bsearch wants a valid base even then */
+		return NULL;
 	return bsearch(&id, p->gpus, p->ngpus, sizeof(*p->gpus), cmp_gpu_id);
 }
 
@@ -90,10 +92,10 @@ price(const struct plan *p, struct plan_pair *q)
 	if (r->conf < CONF_MEDIUM || r->region[0] == '\0')
 		return;
 	q->cross = strcmp(r->region, q->vm->region) != 0;
-	q->cost_micro = cents(money_for_bytes(q->egress_bytes, q->cross ?
-	    p->rates.cross_micro_per_gib : p->rates.same_micro_per_gib));
-	q->cost_after_micro = cents(money_for_bytes(q->egress_bytes,
-	    p->rates.same_micro_per_gib));
+	q->cost_micro = cents(rate_cost(q->cross ? &p->rates.cross :
+					&p->rates.same, q->egress_bytes));
+	q->cost_after_micro = cents(rate_cost(&p->rates.same,
+					      q->egress_bytes));
 	q->savings_micro = q->cost_micro - q->cost_after_micro;
 }
 
@@ -102,6 +104,7 @@ add_totals(struct plan_totals *t, const struct plan_pair *q)
 {
 	t->pairs++;
 	t->egress_bytes += q->egress_bytes;
+	t->by_source[q->source]++;
 	if (q->cross < 0) {
 		t->undetermined++;
 		return;

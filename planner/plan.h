@@ -19,11 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ratecard.h"
 #include "resolve.h"
 
+/* Prices across regions and within one (ratecard.h). */
 struct rate_card {
-	int64_t cross_micro_per_gib;	/* across regions */
-	int64_t same_micro_per_gib;	/* within one region */
+	struct rate_schedule cross, same;
 };
 
 enum egress_source {
@@ -63,6 +64,7 @@ struct plan_totals {
 	long gpus, pairs, cross_pairs, same_pairs, undetermined;
 	long unpaired_gpus, unpaired_vms;
 	int64_t egress_bytes;	/* of all pairs */
+	long by_source[3];	/* pairs per enum egress_source */
 	int64_t cost_micro, cost_after_micro, savings_micro;
 };
 

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonout.h"
 #include "money.h"
 #include "planrun.h"
 
@@ -48,41 +49,31 @@ plan_each_unmapped(const struct plan *p,
 
 /* ---- JSON --------------------------------------------------------- */
 
-/* Numbers go in as text so that money is printed exactly. */
+/* A tiered schedule as [{"upto_gib": N|null, "usd_per_gb": P}...];
+ * nothing for a flat one. */
 static void
-add_dec(cJSON *o, const char *key, int64_t v, int scale)
+add_tiers(cJSON *o, const char *key, const struct rate_schedule *s)
 {
-	char buf[40];
+	cJSON *a, *t;
+	int i;
 
-	cJSON_AddRawToObject(o, key, dec_format(v, scale, buf, sizeof(buf)));
+	if (s->n < 2)
+		return;
+	a = cJSON_AddArrayToObject(o, key);
+	for (i = 0; i < s->n; i++) {
+		t = cJSON_CreateObject();
+		jout_gib(t, "upto_gib", s->t[i].upto_bytes,
+			 s->t[i].upto_bytes != INT64_MAX);
+		jout_rate(t, "usd_per_gb", s->t[i].micro_per_gib);
+		cJSON_AddItemToArray(a, t);
+	}
 }
 
-/* A rate: as many decimals as it needs ("0.01", "0"). */
-static void
-add_rate(cJSON *o, const char *key, int64_t micro)
-{
-	char buf[40];
-
-	cJSON_AddRawToObject(o, key,
-			     dec_trim(dec_format(micro, 6, buf, sizeof(buf))));
-}
-
-static void
-add_money(cJSON *o, const char *key, int64_t micro, int valid)
-{
-	if (valid)
-		add_dec(o, key, dec_rescale(micro, 6, 2), 2);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
+/* A string, or null when it is empty. */
 static void
 add_str_or_null(cJSON *o, const char *key, const char *v)
 {
-	if (v && *v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
+	jout_str(o, key, v && *v ? v : NULL);
 }
 
 static void
@@ -100,15 +91,10 @@ add_resolution(cJSON *o, const struct resolution *r)
 	add_str_or_null(o, "best_region", r->region);
 	add_str_or_null(o, "best_zone", r->zone);
 	cJSON_AddStringToObject(o, "method", r->method);
-	if (r->conf == CONF_NONE) {
-		cJSON_AddNullToObject(o, "distance_km");
-		cJSON_AddNullToObject(o, "est_rtt_ms");
-	} else {
-		add_dec(o, "distance_km", (int64_t)(r->distance_km * 10 + .5),
-			1);
-		add_dec(o, "est_rtt_ms", (int64_t)(r->est_rtt_ms * 10 + .5),
-			1);
-	}
+	jout_dec(o, "distance_km", (int64_t)(r->distance_km * 10 + .5), 1,
+		 r->conf != CONF_NONE);
+	jout_dec(o, "est_rtt_ms", (int64_t)(r->est_rtt_ms * 10 + .5), 1,
+		 r->conf != CONF_NONE);
 	cJSON_AddStringToObject(o, "confidence", confidence_name(r->conf));
 }
 
@@ -131,12 +117,12 @@ pair_json(const struct plan_pair *q)
 		cJSON_AddBoolToObject(o, "cross_region", q->cross);
 	else
 		cJSON_AddNullToObject(o, "cross_region");
-	add_dec(o, "egress_gb", bytes_to_milli_gib(q->egress_bytes), 3);
+	jout_gib(o, "egress_gb", q->egress_bytes, 1);
 	cJSON_AddStringToObject(o, "egress_source",
 				egress_source_name(q->source));
-	add_money(o, "cost_usd", q->cost_micro, ok);
-	add_money(o, "cost_after_usd", q->cost_after_micro, ok);
-	add_money(o, "savings_usd", q->savings_micro, ok);
+	jout_usd(o, "cost_usd", q->cost_micro, ok);
+	jout_usd(o, "cost_after_usd", q->cost_after_micro, ok);
+	jout_usd(o, "savings_usd", q->savings_micro, ok);
 	return o;
 }
 
@@ -144,23 +130,28 @@ static cJSON *
 totals_json(const struct plan *p)
 {
 	const struct plan_totals *t = &p->t;
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *src;
 	long det = t->cross_pairs + t->same_pairs;
+	enum egress_source i;
 
 	cJSON_AddNumberToObject(o, "gpus", t->gpus);
 	cJSON_AddNumberToObject(o, "pairs", t->pairs);
 	cJSON_AddNumberToObject(o, "cross_region_pairs", t->cross_pairs);
 	cJSON_AddNumberToObject(o, "same_region_pairs", t->same_pairs);
 	cJSON_AddNumberToObject(o, "undetermined_pairs", t->undetermined);
-	add_dec(o, "egress_gb", bytes_to_milli_gib(t->egress_bytes), 3);
-	add_money(o, "cost_usd", t->cost_micro, 1);
-	add_money(o, "cost_after_usd", t->cost_after_micro, 1);
-	add_money(o, "savings_usd", t->savings_micro, 1);
-	if (det)	/* share of determined pairs already in place */
-		add_dec(o, "hit_rate", (t->same_pairs * 10000 + det / 2) / det,
-			4);
-	else
-		cJSON_AddNullToObject(o, "hit_rate");
+	/* From the exact total: the lines, each rounded, may differ from
+	 * it in the last digit. */
+	jout_gib(o, "egress_gb", t->egress_bytes, 1);
+	src = cJSON_AddObjectToObject(o, "egress_sources");
+	for (i = EGRESS_GCP_BILLING; i <= EGRESS_ASSUMED; i++)
+		cJSON_AddNumberToObject(src, egress_source_name(i),
+					t->by_source[i]);
+	jout_usd(o, "cost_usd", t->cost_micro, 1);
+	jout_usd(o, "cost_after_usd", t->cost_after_micro, 1);
+	jout_usd(o, "savings_usd", t->savings_micro, 1);
+	/* The share of determined pairs already in place. */
+	jout_dec(o, "hit_rate", det ? (t->same_pairs * 10000 + det / 2) / det :
+		 0, 4, det > 0);
 	return o;
 }
 
@@ -210,11 +201,13 @@ plan_json(const struct plan *p)
 
 	cJSON_AddStringToObject(root, "month", p->month);
 	rates = cJSON_AddObjectToObject(root, "rates");
-	add_rate(rates, "cross_region_usd_per_gb",
-		 p->rates.cross_micro_per_gib);
-	add_rate(rates, "same_region_usd_per_gb",
-		 p->rates.same_micro_per_gib);
+	jout_rate(rates, "cross_region_usd_per_gb",
+		 p->rates.cross.t[0].micro_per_gib);
+	jout_rate(rates, "same_region_usd_per_gb",
+		 p->rates.same.t[0].micro_per_gib);
 	cJSON_AddStringToObject(rates, "unit", "GiB");
+	add_tiers(rates, "cross_region_tiers", &p->rates.cross);
+	add_tiers(rates, "same_region_tiers", &p->rates.same);
 	pairs = cJSON_AddArrayToObject(root, "pairs");
 	for (i = 0; i < p->npairs; i++)
 		cJSON_AddItemToArray(pairs, pair_json(&p->pairs[i]));
@@ -247,27 +240,86 @@ plan_write_json(const struct plan *p, FILE *f, struct perr *e)
 static const char *
 pretty(int64_t v, int scale, char *buf, size_t n)
 {
-	char raw[40], *dot;
-	size_t len, head, i, o = 0;
+	char raw[40];
 
-	dec_format(v, scale, raw, sizeof(raw));
-	dot = strchr(raw, '.');
-	len = dot ? (size_t)(dot - raw) : strlen(raw);
-	head = raw[0] == '-';
-	for (i = 0; raw[i] && o + 2 < n; i++) {
-		buf[o++] = raw[i];
-		if (i >= head && i + 1 < len && (len - i - 1) % 3 == 0)
-			buf[o++] = ',';
-	}
-	buf[o] = '\0';
+	return dec_group(dec_format(v, scale, raw, sizeof(raw)), buf, n);
+}
+
+static void
+note_unmapped(void *ctx, const char *loc, long count)
+{
+	(void)loc;
+	*(long *)ctx += count;
+}
+
+static int
+has_unmapped(const struct plan *p)
+{
+	long n = 0;
+
+	plan_each_unmapped(p, note_unmapped, &n);
+	return n > 0;
+}
+
+/* S for a terminal: control bytes (escape sequences) become '?'. */
+static const char *
+printable(const char *s, char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < n; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	buf[i] = '\0';
 	return buf;
 }
 
 static void
 summary_unmapped(void *ctx, const char *loc, long count)
 {
-	fprintf(ctx, "    %-30s %ld GPU%s\n", *loc ? loc : "(empty)", count,
+	char buf[160];
+
+	fprintf(ctx, "    %-30s %ld GPU%s\n",
+		*loc ? printable(loc, buf, sizeof(buf)) : "(empty)", count,
 		count == 1 ? "" : "s");
+}
+
+static int
+by_savings(const void *a, const void *b)
+{
+	const struct plan_pair *x = *(const struct plan_pair *const *)a;
+	const struct plan_pair *y = *(const struct plan_pair *const *)b;
+
+	if (x->savings_micro != y->savings_micro)
+		return x->savings_micro < y->savings_micro ? 1 : -1;
+	return strcmp(x->vm->name, y->vm->name);
+}
+
+/* The few moves worth the most, so the summary says where to start. */
+static void
+summary_top_moves(const struct plan *p, FILE *f, size_t most)
+{
+	const struct plan_pair **v = calloc(p->npairs + 1, sizeof(*v));
+	size_t i, n = 0;
+	char a[48], name[80], loc[160];
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < p->npairs; i++)
+		if (p->pairs[i].cross == 1)
+			v[n++] = &p->pairs[i];
+	qsort(v, n, sizeof(*v), by_savings);
+	if (n)
+		fprintf(f, "  largest savings:\n");
+	for (i = 0; i < n && i < most; i++)
+		fprintf(f, "    %-20s %s -> %s  $%s  (GPU %lld, %s)\n",
+			printable(v[i]->vm->name, name, sizeof(name)),
+			v[i]->vm->region, v[i]->gpu->res.region,
+			pretty(dec_rescale(v[i]->savings_micro, 6, 2), 2, a,
+			       sizeof(a)), v[i]->gpu->id,
+			printable(v[i]->gpu->location ? v[i]->gpu->location :
+				  "?", loc, sizeof(loc)));
+	free(v);
 }
 
 void
@@ -279,18 +331,29 @@ plan_write_summary(const struct plan *p, FILE *f)
 
 	fprintf(f, "Plan for %s (rate card: $%s/GiB across regions, "
 		"$%s/GiB within one)\n", p->month,
-		dec_trim(dec_format(p->rates.cross_micro_per_gib, 6, a,
+		dec_trim(dec_format(p->rates.cross.t[0].micro_per_gib, 6, a,
 				    sizeof(a))),
-		dec_trim(dec_format(p->rates.same_micro_per_gib, 6, b,
+		dec_trim(dec_format(p->rates.same.t[0].micro_per_gib, 6, b,
 				    sizeof(b))));
+	if (p->rates.cross.n > 1 || p->rates.same.n > 1)
+		fprintf(f, "  (tiered: the first tier's price is shown; see "
+			"the plan JSON)\n");
 	fprintf(f, "  GPUs                %6ld  (%ld without a CPU VM)\n",
 		t->gpus, t->unpaired_gpus);
 	fprintf(f, "  pairs               %6ld  (%ld cross-region, %ld same "
 		"region, %ld undetermined)\n", t->pairs, t->cross_pairs,
 		t->same_pairs, t->undetermined);
 	fprintf(f, "  unpaired CPU VMs    %6ld\n", t->unpaired_vms);
-	fprintf(f, "  egress              %s GiB\n",
+	fprintf(f, "  egress              %s GiB (all pairs)\n",
 		pretty(bytes_to_milli_gib(t->egress_bytes), 3, a, sizeof(a)));
+	if (t->by_source[EGRESS_VAST_BILLING] || t->by_source[EGRESS_ASSUMED])
+		fprintf(f, "    from              %ld pairs GCP billing, %ld "
+			"Vast charges, %ld assumed (%s GiB/day)\n",
+			t->by_source[EGRESS_GCP_BILLING],
+			t->by_source[EGRESS_VAST_BILLING],
+			t->by_source[EGRESS_ASSUMED],
+			pretty(p->assumed_bytes_per_day * 1000 / BYTES_PER_GIB,
+			       3, b, sizeof(b)));
 	fprintf(f, "  cost now            $%s\n",
 		pretty(dec_rescale(t->cost_micro, 6, 2), 2, a, sizeof(a)));
 	fprintf(f, "  cost after moves    $%s\n",
@@ -305,7 +368,9 @@ plan_write_summary(const struct plan *p, FILE *f)
 			t->same_pairs, det);
 	else
 		fprintf(f, "  hit rate            n/a (no determined pairs)\n");
-	fprintf(f, "  unmapped locations:\n");
+	summary_top_moves(p, f, 5);
+	fprintf(f, "  unmapped locations:%s\n", p->t.gpus && has_unmapped(p) ?
+		"" : " none");
 	plan_each_unmapped(p, summary_unmapped, f);
 }
 
@@ -323,8 +388,8 @@ save_run(struct store *s, const struct plan *p, const char *now,
 		return e->code;
 	sqlite3_bind_text(st, 1, p->month, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, p->rates.cross_micro_per_gib);
-	sqlite3_bind_int64(st, 4, p->rates.same_micro_per_gib);
+	sqlite3_bind_int64(st, 3, p->rates.cross.t[0].micro_per_gib);
+	sqlite3_bind_int64(st, 4, p->rates.same.t[0].micro_per_gib);
 	sqlite3_bind_int64(st, 5, p->t.gpus);
 	sqlite3_bind_int64(st, 6, p->t.pairs);
 	sqlite3_bind_int64(st, 7, p->t.cross_pairs);

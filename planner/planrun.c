@@ -11,67 +11,22 @@
 #include "embed.h"
 #include "money.h"
 #include "planrun.h"
+#include "rescache.h"
 #include "timeutil.h"
 
-/* ---- rate card ---------------------------------------------------- */
-
-static enum perr_code
-rate_line(char *line, long lineno, struct rate_card *rates,
-	  int64_t *per_day, struct perr *e)
-{
-	char *key = strtok(line, "\t"), *val = strtok(NULL, "\t");
-	char *unit = strtok(NULL, "\t\r");
-	const char *why;
-	int64_t v;
-
-	if (!key || !val || !unit)
-		return perr_set(e, P_EDATA, "data/rate_card.tsv:%ld: expected "
-				"key, value and unit", lineno);
-	if (dec_parse(val, strlen(val), 6, DEC_STRICT, &v, &why))
-		return perr_set(e, P_EDATA, "data/rate_card.tsv:%ld: value "
-				"'%s': %s", lineno, val, why);
-	if (strcmp(key, "assumed_egress_per_day") == 0 &&
-	    strcmp(unit, "GiB/day") == 0)
-		*per_day = (int64_t)((__int128)v * BYTES_PER_GIB /
-				     MICRO_PER_UNIT);
-	else if (strcmp(unit, "USD/GiB") != 0)
-		return perr_set(e, P_EDATA, "data/rate_card.tsv:%ld: unit "
-				"'%s' is not USD/GiB", lineno, unit);
-	else if (strcmp(key, "cross_region") == 0)
-		rates->cross_micro_per_gib = v;
-	else if (strcmp(key, "same_region") == 0)
-		rates->same_micro_per_gib = v;
-	else
-		return perr_set(e, P_EDATA, "data/rate_card.tsv:%ld: unknown "
-				"key '%s'", lineno, key);
-	return P_OK;
-}
-
-enum perr_code
-rate_card_load(struct rate_card *rates, int64_t *per_day, struct perr *e)
-{
-	const struct embedded_file *f = embed_find("data/rate_card.tsv");
-	char *text, *line, *save = NULL;
-	long lineno = 0;
-	enum perr_code rc = P_OK;
-
-	if (f == NULL)
-		return perr_set(e, P_EDATA, "data/rate_card.tsv missing");
-	if ((text = strdup((const char *)f->data)) == NULL)
-		return perr_set(e, P_ENOMEM, "out of memory");
-	for (line = text; rc == P_OK && line; line = save) {
-		save = strchr(line, '\n');
-		if (save)
-			*save++ = '\0';
-		lineno++;
-		if (*line && *line != '#')
-			rc = rate_line(line, lineno, rates, per_day, e);
-	}
-	free(text);
-	return rc;
-}
-
 /* ---- loading ------------------------------------------------------ */
+
+/* Step ST expecting one row; anything else is a database failure
+ * (a corrupt page, an integer overflow in SUM) and must not pass for
+ * "no data". */
+static enum perr_code
+one_row(struct store *s, sqlite3_stmt *st, const char *what,
+	struct perr *e)
+{
+	int rc = sqlite3_step(st);
+
+	return rc == SQLITE_ROW ? P_OK : store_fail(s, rc, e, what);
+}
 
 enum perr_code
 plan_default_month(struct store *s, char *buf, size_t n, struct perr *e)
@@ -83,8 +38,11 @@ plan_default_month(struct store *s, char *buf, size_t n, struct perr *e)
 			  "FROM billing_line UNION ALL SELECT MAX(start) "
 			  "FROM vast_charge)", &st, e))
 		return e->code;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+	if (one_row(s, st, "finding the latest month", e)) {
+		sqlite3_finalize(st);
+		return e->code;
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 		t = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (t == 0)	/* nothing billed yet: last month */
@@ -101,69 +59,110 @@ col_dup(sqlite3_stmt *st, int i)
 	return v ? strdup((const char *)v) : NULL;
 }
 
-static void
-vast_bw(const struct plan *p, struct plan_gpu *g, sqlite3_stmt *st)
+/* The GPU's Vast download charges in the month, if any. */
+static enum perr_code
+vast_bw(struct store *s, const struct plan *p, struct plan_gpu *g,
+	sqlite3_stmt *st, struct perr *e)
 {
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, g->id);
 	sqlite3_bind_int64(st, 2, p->start);
 	sqlite3_bind_int64(st, 3, p->end);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0) {
+	if (one_row(s, st, "reading Vast charges", e))
+		return e->code;
+	if (sqlite3_column_int(st, 0) > 0) {
 		g->has_vast_bw = 1;
 		/* Vast bills decimal GB; quantity_milli is GB x 1000. */
 		g->vast_bw_bytes = sqlite3_column_int64(st, 1) * 1000000;
 	}
+	return P_OK;
+}
+
+/* Room for one more element in *V (of *N, capacity *CAP, SIZE bytes). */
+static void *
+grow(void **v, size_t *n, size_t *cap, size_t size)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		void *w = realloc(*v, c * size);
+
+		if (w == NULL)
+			return NULL;
+		*v = w;
+		*cap = c;
+	}
+	return (char *)*v + (*n)++ * size;
 }
 
 static enum perr_code
-load_gpus(struct store *s, const struct resolver *r, struct plan *p,
+read_gpus(struct store *s, struct rescache *cache, struct plan *p,
 	  struct perr *e)
 {
-	sqlite3_stmt *st, *bw;
+	sqlite3_stmt *st = NULL, *bw = NULL;
 	size_t cap = 0;
-	enum perr_code rc = P_OK;
+	enum perr_code rc;
+	int step;
 
-	if (store_prepare(s, "SELECT vast_id, location, location_state "
-			  "FROM gpu ORDER BY vast_id", &st, e))
-		return e->code;
-	if (store_prepare(s, "SELECT COUNT(*), COALESCE(SUM(quantity_milli), "
-			  "0) FROM vast_charge WHERE instance_id = ? AND "
-			  "item_type = 'bwd' AND start >= ? AND start < ?",
-			  &bw, e)) {
-		sqlite3_finalize(st);
-		return e->code;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct plan_gpu *g;
+	if ((rc = store_prepare(s, "SELECT vast_id, location, "
+				"location_state, public_ip FROM gpu ORDER BY "
+				"vast_id", &st, e)) ||
+	    (rc = store_prepare(s, "SELECT COUNT(*), COALESCE(SUM("
+				"quantity_milli), 0) FROM vast_charge WHERE "
+				"instance_id = ? AND item_type = 'bwd' AND "
+				"start >= ? AND start < ?", &bw, e)))
+		goto out;
+	while (rc == P_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct plan_gpu *g = grow((void **)&p->gpus, &p->ngpus, &cap,
+					  sizeof(*g));
 
-		if (p->ngpus == cap) {
-			cap = cap ? cap * 2 : 64;
-			g = realloc(p->gpus, cap * sizeof(*g));
-			if (g == NULL) {
-				rc = perr_set(e, P_ENOMEM, "out of memory");
-				break;
-			}
-			p->gpus = g;
+		if (g == NULL) {
+			rc = perr_set(e, P_ENOMEM, "out of memory");
+			break;
 		}
-		g = &p->gpus[p->ngpus++];
 		memset(g, 0, sizeof(*g));
 		g->id = sqlite3_column_int64(st, 0);
 		g->location = col_dup(st, 1);
 		snprintf(g->loc_state, sizeof(g->loc_state), "%s",
 			 (const char *)sqlite3_column_text(st, 2));
-		resolver_resolve(r, g->location, &g->res);
-		vast_bw(p, g, bw);
+		rescache_resolve(cache, g->location,
+				 (const char *)sqlite3_column_text(st, 3),
+				 &g->res);
+		rc = vast_bw(s, p, g, bw, e);
 	}
+	if (rc == P_OK && step != SQLITE_DONE)
+		rc = store_fail(s, step, e, "reading the GPUs");
+out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(bw);
 	return rc;
 }
 
-/* The VM's month in the billing data: matched by instance id, or by
- * name and region where the export names the resource only. */
-static void
-vm_egress(struct plan *p, struct plan_vm *vm, const char *instance_id,
-	  sqlite3_stmt *by_id, sqlite3_stmt *by_name)
+/* The GPUs with their resolutions, through the cache in the store: one
+ * transaction, so new answers are written with one commit. */
+static enum perr_code
+load_gpus(struct store *s, const struct resolver *r, struct plan *p,
+	  struct perr *e)
+{
+	struct rescache c;
+
+	if (store_begin(s, e))
+		return e->code;
+	if (rescache_open(&c, s, r, e) || read_gpus(s, &c, p, e)) {
+		rescache_close(&c);
+		store_rollback(s);
+		return e->code;
+	}
+	rescache_close(&c);
+	return store_commit(s, e);
+}
+
+/* The VM's month in the billing data: matched by instance id, else by
+ * name and region (an inventory from CSV has no ids, and some exports
+ * name the resource only). */
+static enum perr_code
+vm_egress(struct store *s, struct plan *p, struct plan_vm *vm,
+	  const char *instance_id, sqlite3_stmt *by_id,
+	  sqlite3_stmt *by_name, struct perr *e)
 {
 	sqlite3_stmt *st = instance_id ? by_id : by_name;
 
@@ -179,14 +178,15 @@ vm_egress(struct plan *p, struct plan_vm *vm, const char *instance_id,
 			sqlite3_bind_text(st, 4, vm->region, -1,
 					  SQLITE_STATIC);
 		}
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_int(st, 0) > 0) {
+		if (one_row(s, st, "summing a VM's egress", e))
+			return e->code;
+		if (sqlite3_column_int(st, 0) > 0) {
 			vm->has_billing = 1;
 			vm->billing_egress_bytes = sqlite3_column_int64(st, 1);
-			return;
+			return P_OK;
 		}
 		if (st == by_name)
-			return;
+			return P_OK;
 		st = by_name;
 	}
 }
@@ -201,37 +201,34 @@ load_vms(struct store *s, struct plan *p, struct perr *e)
 	sqlite3_stmt *st = NULL, *by_id = NULL, *by_name = NULL;
 	size_t cap = 0;
 	enum perr_code rc;
+	int step = SQLITE_DONE;
 
 	if ((rc = store_prepare(s, "SELECT name, zone, region, pair_label, "
 				"instance_id FROM vm WHERE pair_label IS NOT "
 				"NULL ORDER BY name, zone", &st, e)) ||
 	    (rc = store_prepare(s, EGRESS_SUM "vm_instance_id = ?3",
 				&by_id, e)) ||
-	    (rc = store_prepare(s, EGRESS_SUM "vm_instance_id IS NULL AND "
-				"resource_name = ?3 AND region = ?4",
-				&by_name, e)))
+	    (rc = store_prepare(s, EGRESS_SUM "resource_name = ?3 AND "
+				"region = ?4", &by_name, e)))
 		goto out;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct plan_vm *vm;
+	while (rc == P_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct plan_vm *vm = grow((void **)&p->vms, &p->nvms, &cap,
+					  sizeof(*vm));
 
-		if (p->nvms == cap) {
-			cap = cap ? cap * 2 : 64;
-			vm = realloc(p->vms, cap * sizeof(*vm));
-			if (vm == NULL) {
-				rc = perr_set(e, P_ENOMEM, "out of memory");
-				goto out;
-			}
-			p->vms = vm;
+		if (vm == NULL) {
+			rc = perr_set(e, P_ENOMEM, "out of memory");
+			break;
 		}
-		vm = &p->vms[p->nvms++];
 		memset(vm, 0, sizeof(*vm));
 		vm->name = col_dup(st, 0);
 		vm->zone = col_dup(st, 1);
 		vm->region = col_dup(st, 2);
 		vm->pair_label = col_dup(st, 3);
-		vm_egress(p, vm, (const char *)sqlite3_column_text(st, 4),
-			  by_id, by_name);
+		rc = vm_egress(s, p, vm, (const char *)sqlite3_column_text(st,
+			       4), by_id, by_name, e);
 	}
+	if (rc == P_OK && step != SQLITE_DONE)
+		rc = store_fail(s, step, e, "reading the VMs");
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(by_id);

@@ -16,10 +16,6 @@
 #include "resolve.h"
 #include "store.h"
 
-/* Fill RATES and the assumed daily egress from data/rate_card.tsv. */
-enum perr_code rate_card_load(struct rate_card *rates,
-			      int64_t *assumed_bytes_per_day, struct perr *e);
-
 /* The month to plan when none is given: the latest month with billing
  * usage in the store, else the month before today.  BUF >= 8 bytes. */
 enum perr_code plan_default_month(struct store *s, char *buf, size_t n,

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "caps.h"
 #include "probe.h"
 
 extern char **environ;

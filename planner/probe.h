@@ -30,7 +30,7 @@
 #include "err.h"
 
 #define PROBE_MAX	64	/* probes in one measurement, at most */
-#define PROBE_MIN_OK	3	/* fewer successes: no verdict on latency */
+#define PROBE_MIN_OK	3	/* fewer successes: no verdict */
 
 struct probe_opts {
 	int count;		/* probes to send, 1..PROBE_MAX */

@@ -12,13 +12,12 @@
 #include "geo.h"
 #include "regions.h"
 
-#define REGIONS_MAX	128	/* far above the 43 public regions */
 
 struct region_catalog {
 	struct gcp_region *reg;	/* sorted by name */
 	size_t n;
 	double *rtt;		/* n * n, NAN where not measured */
-	double a, b;		/* RTT = a + b * km */
+	struct rtt_model model;
 };
 
 static int
@@ -160,15 +159,46 @@ load_rtt(struct region_catalog *c, struct perr *e)
 	return P_OK;
 }
 
-/*
- * Least squares of RTT on great-circle km over the measured ordered
- * pairs of distinct regions (both directions, as tools/gen_gcp_data.py
- * does, so the two report the same line).
- */
-static enum perr_code
-fit_model(struct region_catalog *c, struct perr *e)
+/* The median of the measured intra-region RTTs (the matrix diagonal):
+ * the model's floor.  NAN if none was measured. */
+static double
+intra_region_ms(const struct region_catalog *c)
 {
-	double sx = 0, sy = 0, sxx = 0, sxy = 0, x, y, m = 0, d;
+	double v[REGIONS_MAX], t;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (!isnan(c->rtt[i * c->n + i]))
+			v[n++] = c->rtt[i * c->n + i];
+	if (n == 0)
+		return NAN;
+	for (i = 1; i < n; i++)		/* a handful: insertion sort */
+		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The distance between regions I and J. */
+static double
+pair_km(const struct region_catalog *c, size_t i, size_t j)
+{
+	return geo_distance_km(c->reg[i].lat, c->reg[i].lon, c->reg[j].lat,
+			       c->reg[j].lon);
+}
+
+/*
+ * Least squares through a fixed point: the slope k of y = y0 + k (x - x0)
+ * over the measured ordered pairs of distinct regions whose distance is
+ * in (LO, HI].  Returns NAN when there are none.
+ */
+static double
+fit_slope(const struct region_catalog *c, double lo, double hi, double x0,
+	  double y0)
+{
+	double sxx = 0, sxy = 0, x, y;
 	size_t i, j;
 
 	for (i = 0; i < c->n; i++)
@@ -176,20 +206,35 @@ fit_model(struct region_catalog *c, struct perr *e)
 			y = c->rtt[i * c->n + j];
 			if (i == j || isnan(y))
 				continue;
-			x = geo_distance_km(c->reg[i].lat, c->reg[i].lon,
-					    c->reg[j].lat, c->reg[j].lon);
-			sx += x;
-			sy += y;
-			sxx += x * x;
-			sxy += x * y;
-			m++;
+			x = pair_km(c, i, j);
+			if (x <= lo || x > hi)
+				continue;
+			sxx += (x - x0) * (x - x0);
+			sxy += (x - x0) * (y - y0);
 		}
-	d = m * sxx - sx * sx;
-	if (m < 3 || d <= 0)
+	return sxx > 0 ? sxy / sxx : NAN;
+}
+
+/* Fit the model described in regions.h to the matrix. */
+static enum perr_code
+fit_model(struct region_catalog *c, struct perr *e)
+{
+	struct rtt_model *m = &c->model;
+
+	m->knee_km = RTT_KNEE_KM;
+	m->floor_ms = intra_region_ms(c);
+	if (!isnan(m->floor_ms))
+		m->near_ms_per_km = fit_slope(c, 0, m->knee_km, 0,
+					      m->floor_ms);
+	if (!isnan(m->floor_ms) && !isnan(m->near_ms_per_km))
+		m->far_ms_per_km = fit_slope(c, m->knee_km, HUGE_VAL,
+					     m->knee_km, m->floor_ms +
+					     m->near_ms_per_km * m->knee_km);
+	if (isnan(m->floor_ms) || isnan(m->near_ms_per_km) ||
+	    isnan(m->far_ms_per_km) || m->near_ms_per_km <= 0 ||
+	    m->far_ms_per_km <= 0)
 		return perr_set(e, P_EDATA, "data/gcp_rtt.csv: too few "
-				"measured pairs to fit an RTT model");
-	c->b = (m * sxy - sx * sy) / d;
-	c->a = (sy - c->b * sx) / m;
+				"measured pairs to fit the RTT model");
 	return P_OK;
 }
 
@@ -237,6 +282,13 @@ const struct gcp_region *
 regions_get(const struct region_catalog *cat, size_t i)
 {
 	return i < cat->n ? &cat->reg[i] : NULL;
+}
+
+/* R's position in the catalog. */
+size_t
+regions_index(const struct region_catalog *cat, const struct gcp_region *r)
+{
+	return (size_t)(r - cat->reg);
 }
 
 /* The region called NAME, or NULL. */
@@ -343,20 +395,23 @@ regions_by_rtt(const struct region_catalog *cat,
 	return len;
 }
 
-/* The fitted line at KM (never below the fitted intercept's floor of
- * zero). */
+/* The model at KM (see regions.h). */
 double
 regions_estimate_rtt_ms(const struct region_catalog *cat, double km)
 {
-	double v = cat->a + cat->b * km;
+	const struct rtt_model *m = &cat->model;
 
-	return v > 0 ? v : 0;
+	if (km < 0)
+		km = 0;
+	if (km <= m->knee_km)
+		return m->floor_ms + m->near_ms_per_km * km;
+	return m->floor_ms + m->near_ms_per_km * m->knee_km +
+	    m->far_ms_per_km * (km - m->knee_km);
 }
 
-/* The fitted coefficients. */
-void
-regions_rtt_model(const struct region_catalog *cat, double *a, double *b)
+/* The fitted model. */
+const struct rtt_model *
+regions_rtt_model(const struct region_catalog *cat)
 {
-	*a = cat->a;
-	*b = cat->b;
+	return &cat->model;
 }

@@ -9,13 +9,29 @@
  * letter (us-east1 and europe-west1 have no zone "a").
  *
  * For pairs the matrix lacks (regions opened after 2023), and for a host
- * at a given distance, RTT is estimated as a + b * km, a straight line
- * fitted by least squares at open time to the measured pairs against the
- * great-circle distance between their regions.  With the shipped data:
- * a = 19.2 ms, b = 1.495 ms per 100 km; absolute error over the 1,560
- * measured ordered pairs: median 18.5 ms, 90th percentile 60.7 ms
- * (routes are longer than great circles).  Use it to rank, not to
- * promise.
+ * at a given distance from a region, RTT is estimated by a model fitted
+ * at open time to the matrix, with great-circle km as the distance:
+ *
+ *   rtt = c + k1 * km                      for km <= 3,000
+ *   rtt = c + k1 * 3,000 + k2 * (km - 3,000)  beyond
+ *
+ * c is the median measured intra-region RTT (the matrix diagonal): a
+ * host next to a region costs what a VM in it does.  k1 is fitted by
+ * least squares through c on the region pairs up to 3,000 km, where
+ * routes run overland near the great circle; k2 through the knee on the
+ * longer pairs, whose routes detour under the sea.  Physically, light in
+ * fibre takes 1.0 ms per 100 km there and back; k1 says real routes are
+ * about 1.9 times the great circle.  With the shipped data (1,560
+ * measured ordered pairs of public regions):
+ *
+ *   c = 0.30 ms, k1 = 1.912 ms per 100 km, k2 = 1.562 ms per 100 km
+ *   |error| up to 3,000 km (266 pairs): median 2.8 ms, p90 10.4 ms
+ *   |error| over all pairs:             median 16.3 ms, p90 62.1 ms
+ *
+ * (tools/gen_gcp_data.py prints the same figures.)  A Vast host reaches
+ * Google over the public Internet, which adds its own last mile: use the
+ * estimate to rank and to flag, and measure before promising.  Between
+ * two regions the measured matrix always wins (regions_rtt_ms).
  *
  * Ownership: regions_open() allocates the catalog, regions_free()
  * releases it; the struct gcp_region pointers it hands out live as long
@@ -29,6 +45,9 @@
 #include "err.h"
 
 #define REGION_MAX_ZONES	8
+
+/* The most regions a catalog holds: far above the 43 public ones. */
+#define REGIONS_MAX		128
 
 struct gcp_region {
 	char name[32];			/* "us-east1" */
@@ -50,6 +69,10 @@ void regions_free(struct region_catalog *cat);
 size_t regions_count(const struct region_catalog *cat);
 const struct gcp_region *regions_get(const struct region_catalog *cat,
 				     size_t i);
+
+/* The index of R in the catalog (regions_get(cat, i) == R). */
+size_t regions_index(const struct region_catalog *cat,
+		     const struct gcp_region *r);
 
 /* The region called NAME, or NULL. */
 const struct gcp_region *regions_find(const struct region_catalog *cat,
@@ -75,18 +98,29 @@ double regions_rtt_ms(const struct region_catalog *cat,
 		      const struct gcp_region *a, const struct gcp_region *b,
 		      int *measured);
 
-/* The regions other than FROM, ordered by RTT from FROM (ties by name),
- * at most N of them into OUT and their RTT into RTT (if not NULL).  The
- * fallbacks to try when FROM cannot take a VM. */
+/* The regions other than FROM ranked by RTT from FROM, nearest first
+ * (the measured median where there is one, else the model; ties keep
+ * name order): at most N of them into OUT and their RTT into RTT (if not
+ * NULL).  The fallbacks to try, in order, when FROM cannot be used. */
 size_t regions_by_rtt(const struct region_catalog *cat,
 		      const struct gcp_region *from,
 		      const struct gcp_region **out, double *rtt, size_t n);
 
-/* Estimated RTT in ms over KM of great-circle distance (the fit). */
+/* The RTT model (see above): floor, slopes and knee. */
+struct rtt_model {
+	double floor_ms;	/* c: median intra-region RTT */
+	double near_ms_per_km;	/* k1, up to knee_km */
+	double far_ms_per_km;	/* k2, beyond knee_km */
+	double knee_km;
+};
+
+/* The distance (km) up to which routes are taken as overland. */
+#define RTT_KNEE_KM	3000.0
+
+/* Estimated RTT in ms over KM of great-circle distance (the model). */
 double regions_estimate_rtt_ms(const struct region_catalog *cat, double km);
 
-/* The fitted model: RTT = *A + *B * km. */
-void regions_rtt_model(const struct region_catalog *cat, double *a,
-		       double *b);
+/* The fitted model; lives as long as CAT. */
+const struct rtt_model *regions_rtt_model(const struct region_catalog *cat);
 
 #endif

@@ -16,13 +16,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "embed.h"
 #include "gazetteer.h"
 #include "geo.h"
+#include "geoip.h"
 #include "regions.h"
 #include "resolve.h"
+#include "sha256.h"
 
 #define CACHE_SLOTS	8192	/* distinct locations memoised */
 #define CACHE_FILL	6144	/* stop adding past 3/4 full */
+#define REGIONS_ALL	REGIONS_MAX
+
+/* Accuracy radius (km) of an IP answer up to which it is taken as a
+ * point with confidence high, and up to which with medium; beyond, or
+ * without a point, it only tells the country (low). */
+#define IP_HIGH_KM	50
+#define IP_MEDIUM_KM	300
 
 /* Vast's continent suffixes; "NA" there is North America. */
 static const char *const continents[] = {
@@ -43,6 +53,9 @@ struct resolver {
 	struct gazetteer *gaz;
 	struct region_catalog *cat;
 	struct memo *memo;		/* NULL if it could not be had */
+	unsigned char *allowed;		/* per catalog index; NULL: all */
+	char policy[512];		/* the policy as set, for the cache */
+	struct geoip *geoip;		/* NULL: none configured */
 };
 
 /* What the parts before the country were found to name. */
@@ -53,6 +66,21 @@ struct place {
 	int explicit_country;		/* the string named the country */
 	const char *unknown;		/* a part that matched nothing */
 };
+
+/* Forget every memoised answer (the policy or the data changed). */
+static void
+memo_clear(struct resolver *r)
+{
+	size_t i;
+
+	if (r->memo == NULL)
+		return;
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		free(r->memo->slot[i].key);
+		r->memo->slot[i].key = NULL;
+	}
+	r->memo->used = 0;
+}
 
 /* Open the gazetteer and the region catalog. */
 enum perr_code
@@ -74,6 +102,49 @@ resolver_open(struct resolver **rp, struct perr *e)
 	return P_OK;
 }
 
+/* Use the MaxMind-format database at PATH for IP fallbacks. */
+enum perr_code
+resolver_set_geoip(struct resolver *r, const char *path, struct perr *e)
+{
+	struct geoip *g;
+
+	if (geoip_open(&g, path, e) != P_OK)
+		return e->code;
+	geoip_free(r->geoip);
+	r->geoip = g;
+	return P_OK;
+}
+
+/* Whether a GeoIP database is configured. */
+int
+resolver_has_geoip(const struct resolver *r)
+{
+	return r->geoip != NULL;
+}
+
+/* SHA-256 of what answers depend on: the data files, the policy and
+ * the GeoIP database's identity. */
+void
+resolver_data_version(const struct resolver *r, char hex[65])
+{
+	static const char *const files[] = {
+		"data/gazetteer.tsv", "data/gcp_regions.csv",
+		"data/gcp_rtt.csv"
+	};
+	const struct embedded_file *f;
+	const char *id = r->geoip ? geoip_identity(r->geoip) : "";
+	struct sha256 h;
+	size_t i;
+
+	sha256_init(&h);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if ((f = embed_find(files[i])) != NULL)
+			sha256_update(&h, f->data, f->len + 1);
+	sha256_update(&h, r->policy, strlen(r->policy) + 1);
+	sha256_update(&h, id, strlen(id) + 1);
+	sha256_final_hex(&h, hex);
+}
+
 /* Release R and everything it owns; NULL is fine. */
 void
 resolver_free(struct resolver *r)
@@ -86,6 +157,8 @@ resolver_free(struct resolver *r)
 		for (i = 0; i < CACHE_SLOTS; i++)
 			free(r->memo->slot[i].key);
 	free(r->memo);
+	free(r->allowed);
+	geoip_free(r->geoip);
 	gaz_free(r->gaz);
 	regions_free(r->cat);
 	free(r);
@@ -96,6 +169,73 @@ const struct region_catalog *
 resolver_regions(const struct resolver *r)
 {
 	return r->cat;
+}
+
+/* Mark in R->allowed the regions named in LIST (comma-separated) as
+ * VAL; P_EUSAGE for a name the catalog does not have. */
+static enum perr_code
+mark_regions(struct resolver *r, const char *list, const char *opt,
+	     unsigned char val, struct perr *e)
+{
+	const struct gcp_region *g;
+	char name[64];
+	const char *p = list, *q;
+	size_t n;
+
+	for (; *p != '\0'; p = *q ? q + 1 : q) {
+		q = p + strcspn(p, ",");
+		while (p < q && *p == ' ')
+			p++;
+		n = (size_t)(q - p);
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == 0)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		if (n >= sizeof(name) || (g = regions_find(r->cat, name)) ==
+		    NULL)
+			return perr_set(e, P_EUSAGE, "--%s: unknown region "
+					"'%.*s' (see data/gcp_regions.csv)",
+					opt, (int)n, p);
+		r->allowed[regions_index(r->cat, g)] = val;
+	}
+	return P_OK;
+}
+
+/* Limit the answers to ALLOW (all if NULL) minus EXCLUDE. */
+enum perr_code
+resolver_set_regions(struct resolver *r, const char *allow,
+		     const char *exclude, struct perr *e)
+{
+	size_t i, n = regions_count(r->cat), left = 0;
+
+	free(r->allowed);
+	r->allowed = NULL;
+	r->policy[0] = '\0';
+	memo_clear(r);
+	if ((allow == NULL || *allow == '\0') &&
+	    (exclude == NULL || *exclude == '\0'))
+		return P_OK;
+	if ((r->allowed = malloc(n)) == NULL)
+		return perr_set(e, P_ENOMEM, "region policy");
+	memset(r->allowed, allow && *allow ? 0 : 1, n);
+	if ((allow && mark_regions(r, allow, "allow-regions", 1, e)) ||
+	    (exclude && mark_regions(r, exclude, "exclude-regions", 0, e)))
+		goto fail;
+	for (i = 0; i < n; i++)
+		left += r->allowed[i];
+	if (left == 0) {
+		perr_set(e, P_EUSAGE, "--allow-regions and --exclude-regions "
+			 "leave no region to choose from");
+		goto fail;
+	}
+	snprintf(r->policy, sizeof(r->policy), "allow=%.240s;exclude=%.240s",
+		 allow ? allow : "", exclude ? exclude : "");
+	return P_OK;
+fail:
+	free(r->allowed);
+	r->allowed = NULL;
+	return e->code;
 }
 
 /* The word for C. */
@@ -204,6 +344,57 @@ resolver_parse(const struct resolver *r, const char *location,
 		p->n--;
 		p->continent_dropped = 1;
 	}
+}
+
+/* Append "KIND NAME (CODE)" to BUF (of size N, used *O). */
+static void
+add_candidate(char *buf, size_t n, size_t *o, const char *kind,
+	      const char *name, size_t len, const char *code)
+{
+	int k;
+
+	if (*o >= n)
+		return;
+	k = snprintf(buf + *o, n - *o, "%s%s %.*s (%s)", *o ? "; " : "",
+		     kind, (int)(len > 60 ? 60 : len), name, code);
+	*o += k > 0 ? (size_t)k : 0;
+	if (*o >= n)
+		*o = n - 1;
+}
+
+/* What PART could name on its own, inside country CC (if not ""). */
+size_t
+resolver_candidates(const struct resolver *r, const char *part,
+		    const char *cc, char *buf, size_t n)
+{
+	const struct gaz_country *c, *in;
+	const struct gaz_sub *sub;
+	const struct gaz_city *city;
+	char key[GAZ_KEY_MAX];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (n < 2)
+		return 0;
+	gaz_normalize(part, strlen(part), key, sizeof(key));
+	if (is_continent(part))
+		add_candidate(buf, n, &o, "continent", part, 2, "code");
+	if ((c = country_of(r, part)) != NULL)
+		add_candidate(buf, n, &o, "country", c->name, c->name_len,
+			      c->code);
+	in = gaz_country_by_code(r->gaz, cc, strlen(cc));
+	sub = in ? gaz_sub_find(r->gaz, in, key) :
+	    gaz_sub_find_global(r->gaz, key);
+	if (sub != NULL)
+		add_candidate(buf, n, &o, "subdivision", sub->name,
+			      sub->name_len, sub->code);
+	if (in && (city = gaz_city_find(r->gaz, in, key, NULL)) != NULL)
+		add_candidate(buf, n, &o, "city", city->name, city->name_len,
+			      city->sub >= 0 ?
+			      gaz_sub_at(r->gaz, city->sub)->code : in->code);
+	if (o == 0)
+		o = (size_t)snprintf(buf, n, "nothing");
+	return o;
 }
 
 /* ------------------------------------------------------------------
@@ -317,19 +508,94 @@ set_region(const struct resolver *r, struct resolution *out,
 	out->est_rtt_ms = regions_estimate_rtt_ms(r->cat, km);
 }
 
-/* The region nearest to (LAT, LON). */
+static int
+allowed(const struct resolver *r, const struct gcp_region *g)
+{
+	return r->allowed == NULL || r->allowed[regions_index(r->cat, g)];
+}
+
+/* Say in OUT's reason that the policy moved the answer off FIRST. */
+static void
+note_policy(struct resolution *out, const struct gcp_region *first)
+{
+	size_t n = strlen(out->reason);
+
+	snprintf(out->reason + n, sizeof(out->reason) - n, "%s%s is not "
+		 "allowed by the region policy", n ? "; " : "", first->name);
+}
+
+/*
+ * The allowed region for a point whose nearest region FIRST is not
+ * allowed: the nearest allowed one; among those within 10% of its
+ * distance (about equally near), the one with the least measured RTT
+ * from FIRST, so that the answer stays on the routes FIRST has.
+ */
+static const struct gcp_region *
+nearest_allowed(const struct resolver *r, const struct gcp_region *first,
+		const struct gcp_region **near, const double *km, size_t n,
+		double *dist)
+{
+	const struct gcp_region *best = NULL;
+	double best_rtt = 0, rtt, limit = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!allowed(r, near[i]))
+			continue;
+		if (best == NULL)
+			limit = km[i] * 1.1;
+		else if (km[i] > limit)
+			break;
+		rtt = regions_rtt_ms(r->cat, first, near[i], NULL);
+		if (best == NULL || rtt < best_rtt) {
+			best = near[i];
+			best_rtt = rtt;
+			*dist = km[i];
+		}
+	}
+	return best;
+}
+
+/* The region for (LAT, LON): the nearest allowed one. */
 static void
 nearest(const struct resolver *r, struct resolution *out, double lat,
 	double lon)
 {
-	const struct gcp_region *g;
-	double km;
+	const struct gcp_region *near[REGIONS_ALL], *g;
+	double km[REGIONS_ALL], d = 0;
+	size_t n;
 
 	out->located = 1;
 	out->lat = lat;
 	out->lon = lon;
-	if (regions_nearest(r->cat, lat, lon, &g, &km, 1) == 1)
-		set_region(r, out, g, km);
+	n = regions_nearest(r->cat, lat, lon, near, km, REGIONS_ALL);
+	if (n == 0)
+		return;
+	if (allowed(r, near[0])) {
+		set_region(r, out, near[0], km[0]);
+		return;
+	}
+	if ((g = nearest_allowed(r, near[0], near, km, n, &d)) != NULL) {
+		note_policy(out, near[0]);
+		set_region(r, out, g, d);
+	}
+}
+
+/* FROM, or when the policy forbids it the allowed region with the least
+ * RTT from it (measured where the matrix has it); NULL if none. */
+static const struct gcp_region *
+allowed_or_fallback(const struct resolver *r, const struct gcp_region *from)
+{
+	const struct gcp_region *by[REGIONS_ALL];
+	size_t n, i;
+
+	if (allowed(r, from))
+		return from;
+	n = regions_by_rtt(r->cat, from, by, NULL, REGIONS_ALL);
+	for (i = 0; i < n; i++)
+		if (allowed(r, by[i]))
+			return by[i];
+	return NULL;
 }
 
 static void
@@ -379,8 +645,11 @@ country_level(const struct resolver *r, const struct place *pl,
 		nearest(r, out, c->lat, c->lon);
 		return;
 	}
-	set_region(r, out, g, geo_distance_km(c->lat, c->lon, g->lat,
-					      g->lon));
+	if (!allowed(r, g))
+		note_policy(out, g);
+	if ((g = allowed_or_fallback(r, g)) != NULL)
+		set_region(r, out, g, geo_distance_km(c->lat, c->lon, g->lat,
+						      g->lon));
 }
 
 /* Turn what was found into the answer. */
@@ -446,18 +715,23 @@ resolve_parts(const struct resolver *r, const struct loc_parts *p,
 	    isalpha((unsigned char)last[1]);
 
 	memset(&pl, 0, sizeof(pl));
-	if (p->n == 1 && is_continent(last)) {
+	pl.country = country_of(r, last);
+
+	/* A continent code is only ever appended after a country: alone,
+	 * a code that is also a country's (NA, SA, AS, AF) is the
+	 * country, and one that is not (EU, OC) names nothing. */
+	if (p->n == 1 && is_continent(last) && pl.country == NULL) {
 		unmapped(out, "only a continent code", last);
 		return;
 	}
-	pl.country = country_of(r, last);
 	pl.explicit_country = 1;
 	if (pl.country != NULL) {
 		locate(r, p, p->n - 1, &pl);
 
 		/* "X, NA" where X is no country: NA may be Namibia or
 		 * North America; keep Namibia only if X is in it. */
-		if (is_continent(last) && pl.sub == NULL && pl.city == NULL) {
+		if (p->n >= 2 && is_continent(last) && pl.sub == NULL &&
+		    pl.city == NULL) {
 			if (infer_country(r, p, p->n - 1, &pl))
 				pl.explicit_country = 0;
 			else {
@@ -521,10 +795,10 @@ cache_slot(struct memo *m, const char *location)
 	return &m->slot[i];
 }
 
-/* Resolve LOCATION, from the memo when it was seen before. */
-void
-resolver_resolve(const struct resolver *r, const char *location,
-		 struct resolution *out)
+/* Resolve LOCATION by its text, from the memo when it was seen. */
+static void
+resolve_text(const struct resolver *r, const char *location,
+	     struct resolution *out)
 {
 	struct cache_entry *ce;
 
@@ -544,4 +818,113 @@ resolver_resolve(const struct resolver *r, const char *location,
 		ce->res = *out;
 		r->memo->used++;
 	}
+}
+
+/* ------------------------------------------------------------------
+ * The IP fallback.
+ */
+
+/* Append WHY to OUT's reason. */
+static void
+add_reason(struct resolution *out, const char *why, const char *what)
+{
+	size_t n = strlen(out->reason);
+
+	snprintf(out->reason + n, sizeof(out->reason) - n, "%s%s%.60s",
+		 n ? "; " : "", why, what);
+}
+
+/* The IP's answer is a point: the region nearest to it. */
+static void
+ip_point(const struct resolver *r, const char *ip,
+	 const struct geoip_place *g, struct resolution *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->method = "ip";
+	out->conf = g->radius_km >= 0 && g->radius_km <= IP_HIGH_KM ?
+	    CONF_HIGH : CONF_MEDIUM;
+	snprintf(out->country, sizeof(out->country), "%s", g->country);
+	snprintf(out->place, sizeof(out->place), "IP %.60s (%s, radius %d "
+		 "km)", ip, g->country[0] ? g->country : "?", g->radius_km);
+	nearest(r, out, g->lat, g->lon);
+}
+
+/* The IP only tells a country: its point or default, confidence low. */
+static void
+ip_country(const struct resolver *r, const char *ip,
+	   const struct geoip_place *g, struct resolution *out)
+{
+	struct place pl;
+	const struct gaz_country *c;
+
+	c = gaz_country_by_code(r->gaz, g->country, strlen(g->country));
+	if (c == NULL)
+		return;
+	memset(out, 0, sizeof(*out));
+	memset(&pl, 0, sizeof(pl));
+	pl.country = c;
+	snprintf(out->country, sizeof(out->country), "%s", c->code);
+	country_level(r, &pl, out);
+	if (out->conf == CONF_NONE)
+		return;
+	out->method = "ip";
+	out->conf = CONF_LOW;
+	add_reason(out, "the IP gives only the country; IP ", ip);
+}
+
+/*
+ * OUT was resolved from the text alone and says no more than a country
+ * (or nothing): ask the GeoIP database about IP.  An answer in another
+ * country than the text names is not taken (a VPN or a stale entry
+ * says nothing about where the host is); a wide radius or a country
+ * alone gives confidence low.
+ */
+static void
+ip_refine(const struct resolver *r, const char *ip, struct resolution *out)
+{
+	struct geoip_place g;
+	struct resolution by_ip;
+	int rc;
+
+	if (strcmp(out->method, "country") != 0 &&
+	    strcmp(out->method, "country-default") != 0 &&
+	    strcmp(out->method, "unmapped") != 0)
+		return;
+	if ((rc = geoip_lookup(r->geoip, ip, &g)) <= 0) {
+		add_reason(out, rc < 0 ? "not an IP address: " :
+			   "IP not in the GeoIP database: ", ip);
+		return;
+	}
+	if (out->country[0] != '\0' && strcmp(g.country, out->country) != 0) {
+		add_reason(out, "IP is elsewhere, not used: ", ip);
+		return;
+	}
+	by_ip = *out;
+	if (g.has_point && g.radius_km <= IP_MEDIUM_KM)
+		ip_point(r, ip, &g, &by_ip);
+	else if (g.country[0] != '\0' && out->conf == CONF_NONE)
+		ip_country(r, ip, &g, &by_ip);
+	else
+		add_reason(&by_ip, "the IP adds nothing: ", ip);
+	if (by_ip.region[0] != '\0' || by_ip.conf == out->conf)
+		*out = by_ip;
+}
+
+/* Resolve LOCATION, then IP where the text gives no more than a
+ * country. */
+void
+resolver_resolve_ip(const struct resolver *r, const char *location,
+		    const char *ip, struct resolution *out)
+{
+	resolve_text(r, location, out);
+	if (r->geoip != NULL && ip != NULL && *ip != '\0')
+		ip_refine(r, ip, out);
+}
+
+/* Resolve LOCATION by its text alone. */
+void
+resolver_resolve(const struct resolver *r, const char *location,
+		 struct resolution *out)
+{
+	resolve_text(r, location, out);
 }

@@ -42,7 +42,9 @@ num(const char *s, size_t n, size_t *i, int width, int *out)
 static int
 days_in_month(int y, int m)
 {
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int dm[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
 	return m == 2 && leap ? 29 : dm[m - 1];
@@ -91,7 +93,8 @@ time_parse(const char *s, size_t n, int64_t *out)
 	    num(s, n, &i, 2, &mo) || lit(s, n, &i, "-") ||
 	    num(s, n, &i, 2, &d))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+	if (y < TIME_MIN_YEAR || y > TIME_MAX_YEAR || mo < 1 || mo > 12 ||
+	    d < 1 || d > days_in_month(y, mo))
 		return -1;
 	if (i < n && (s[i] == 'T' || s[i] == ' ') && i + 1 < n &&
 	    s[i + 1] >= '0' && s[i + 1] <= '9') {

@@ -8,11 +8,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Years an instant may fall in.  Billing and inventories are recent;
+ * a stray "9999-12-31" (a spreadsheet's "never") or "1969-12-31" would
+ * otherwise become the latest or an impossible month. */
+#define TIME_MIN_YEAR	1970
+#define TIME_MAX_YEAR	2199
+
 /*
  * Parse the N bytes at S as an instant and store unix seconds in *OUT.
  * Accepted: "YYYY-MM-DD", then optionally "T" or " " and "HH:MM[:SS[.f]]",
  * then optionally "Z", " UTC", or an offset "+HH:MM" / "-HH:MM" (no zone
- * means UTC).  Fractions of a second are dropped.  Returns 0, or -1.
+ * means UTC).  Fractions of a second are dropped.  The year must lie in
+ * TIME_MIN_YEAR..TIME_MAX_YEAR.  Returns 0, or -1.
  */
 int time_parse(const char *s, size_t n, int64_t *out);
 

@@ -1,60 +1,54 @@
 /*
- * utf8.c - strict UTF-8 validation (RFC 3629).  See utf8.h.
+ * utf8.c - strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing
+ * above U+10FFFF.  See utf8.h.
  */
 #include "utf8.h"
 
-/* Length of the sequence starting at S[I] if valid, else 0. */
-static size_t
-seq_len(const unsigned char *s, size_t n, size_t i)
+long
+utf8_decode(const unsigned char *s, size_t n, size_t *len)
 {
-	unsigned c = s[i], lo = 0x80, hi = 0xBF;
-	size_t len, k;
+	long cp;
+	size_t k, need;
 
-	if (c == 0)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0;	/* no overlongs */
-		if (c == 0xED)
-			hi = 0x9F;	/* no surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		if (c == 0xF4)
-			hi = 0x8F;	/* nothing above U+10FFFF */
-	} else
-		return 0;
-	if (i + len > n)
-		return 0;
-	for (k = 1; k < len; k++) {
-		unsigned b = s[i + k];
-
-		if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
-			return 0;
+	*len = 1;
+	if (s[0] < 0x80)
+		return s[0];
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 1, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 2, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 3, cp = s[0] & 0x07;
+	else
+		return -1;
+	if (n < need + 1)
+		return -1;
+	for (k = 1; k <= need; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[k] & 0x3f);
 	}
-	return len;
+	if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+		return -1;
+	*len = need + 1;
+	return cp;
 }
 
 size_t
 utf8_invalid_at(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, l;
+	size_t i = 0, len;
 
 	while (i < n) {
 		if (u[i] >= 0x01 && u[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if ((l = seq_len(u, n, i)) == 0)
+		if (u[i] == 0 || utf8_decode(u + i, n - i, &len) < 0)
 			return i;
-		i += l;
+		i += len;
 	}
 	return (size_t)-1;
 }

@@ -17,6 +17,13 @@ for t in "$unitdir"/test_*; do
 	[ -x "$t" ] || continue
 	"$t" >>"$log" 2>&1 || status=1
 done
+for t in "$unitdir"/replay_*; do
+	[ -x "$t" ] || continue
+	name=fuzz_${t##*/replay_}
+	"$t" "$TESTS_DIR/fuzz/seeds/$name"/* \
+		$(ls "$TESTS_DIR/fuzz/regress/$name"/* 2>/dev/null) \
+		>>"$log" 2>&1 || status=1
+done
 for t in "$TESTS_DIR"/cli/t[0-9]*.sh; do
 	[ -f "$t" ] || continue
 	sh "$t" >>"$log" 2>&1 || status=1

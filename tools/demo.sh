@@ -1,7 +1,8 @@
 #!/bin/sh
 # demo.sh - run the nightly job on the shipped demo inputs (data/demo) with
-# a fresh database, print the plan summary, and leave the plan JSON and
-# the database under build/demo for a look.  Used by `make demo`.
+# a fresh database, print the plan summary, write the month's report, and
+# leave the plan JSON, the database and the report under build/demo for a
+# look.  Used by `make demo`.
 set -eu
 planner=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,3 +22,4 @@ echo
 echo "plan JSON: $out/plan.json   database: $out/planner.db   (exit $rc)"
 # 3 means "done, with alerts" (the demo has unmapped locations on purpose).
 [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]
+"$planner" report --db "$out/planner.db" --month 2025-06 --out "$out/report"

@@ -10,8 +10,8 @@ Punctuation, the table gives what it folds to: its letters without marks,
 lower case (NFKD, then combining marks dropped), a few letters that do not
 decompose (ß ss, æ ae, ø o, ð d, þ th, ł l, đ d, ħ h, ı i, ə e ...), or a
 space for punctuation and spaces.  Code points not listed are kept as
-they are (other scripts).  Source: Python's unicodedata (Unicode version
-    of the Python that runs it).
+they are (other scripts).  Source: Python's unicodedata (the Unicode
+version of the Python that runs it; the header records it).
 """
 import sys, unicodedata
 

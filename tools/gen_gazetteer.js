@@ -164,7 +164,16 @@ const PAIR_SECOND_LEVEL = ['ID'];
 /* More names for subdivisions: former names still in use, English
  * names, postal abbreviations.  ISO 3166-2 code -> names. */
 const SUB_ALIASES = {
-	'CN-NM': ['Inner Mongolia'], 'CN-XZ': ['Tibet'],
+	'CN-GX': ['Guangxi Zhuang Autonomous Region', 'Guangxi Zhuang'],
+	'CN-NM': ['Inner Mongolia', 'Inner Mongolia Autonomous Region',
+		  'Nei Mongol'],
+	'CN-NX': ['Ningxia Hui Autonomous Region', 'Ningxia Hui'],
+	'CN-XJ': ['Xinjiang Uyghur Autonomous Region', 'Xinjiang Uyghur',
+		  'Xinjiang Uygur'],
+	'CN-XZ': ['Tibet', 'Tibet Autonomous Region', 'Xizang'],
+	'DE-BE': ['Land Berlin'], 'DE-HB': ['Free Hanseatic City of Bremen'],
+	'DE-HH': ['Free and Hanseatic City of Hamburg'],
+	'DE-RP': ['Rhineland-Palatinate'],
 	'FR-ARA': ['Rhône-Alpes', 'Auvergne'],
 	'FR-BFC': ['Bourgogne', 'Burgundy', 'Franche-Comté'],
 	'FR-GES': ['Alsace', 'Lorraine', 'Champagne-Ardenne'],
@@ -183,6 +192,8 @@ const SUB_ALIASES = {
 	'NO-46': ['Hordaland', 'Sogn og Fjordane'],
 	'NO-50': ['Trøndelag', 'Sør-Trøndelag', 'Nord-Trøndelag'],
 	'NO-54': ['Troms og Finnmark', 'Troms and Finnmark'],
+	'IN-DL': ['NCT of Delhi', 'NCT'], 'IN-OR': ['Orissa'],
+	'IN-PY': ['Pondicherry'], 'IN-UT': ['Uttaranchal'],
 	'US-DC': ['DC', 'D.C.', 'Washington DC', 'Washington D.C.'],
 	'RU-ARK': ['Arkhangelsk Oblast'], 'RU-BA': ['Bashkortostan'],
 	'RU-LEN': ['Leningrad Oblast', 'Leningrad Region'],
@@ -191,6 +202,53 @@ const SUB_ALIASES = {
 	'KR-11': ['Seoul'], 'KR-26': ['Busan'], 'KR-27': ['Daegu'],
 	'KR-28': ['Incheon'], 'KR-29': ['Gwangju'], 'KR-30': ['Daejeon'],
 	'KR-31': ['Ulsan'], 'KR-49': ['Jeju', 'Jeju-do']
+};
+
+/*
+ * More names for cities: English exonyms and former names still in
+ * common use, which GeoNames keeps only among its alternate names (not
+ * in the packages read here).  "CC|GeoNames name" -> names; each is
+ * written as a row of its own with the city's point.
+ */
+const CITY_ALIASES = {
+	'AT|Vienna': ['Wien'],
+	'BE|Antwerpen': ['Antwerp', 'Anvers'],
+	'BE|Brussels': ['Bruxelles', 'Brussel'],
+	'BE|Gent': ['Ghent'],
+	'CH|Genève': ['Geneva', 'Genf'],
+	'CN|Beijing': ['Peking'],
+	'CN|Guangzhou': ['Canton'],
+	'CZ|Prague': ['Praha'],
+	'DE|Frankfurt am Main': ['Frankfurt'],
+	'DE|Hannover': ['Hanover'],
+	'DE|Köln': ['Cologne'],
+	'DE|Munich': ['München', 'Muenchen'],
+	'DE|Nürnberg': ['Nuremberg'],
+	'DK|Copenhagen': ['København', 'Kobenhavn'],
+	'DK|Århus': ['Aarhus'],
+	'ES|Sevilla': ['Seville'],
+	'IL|Tel Aviv': ['Tel Aviv-Yafo', 'Tel Aviv-Jaffa'],
+	'IN|Bengaluru': ['Bangalore'],
+	'IN|Chennai': ['Madras'],
+	'IN|Gurgaon': ['Gurugram'],
+	'IN|Kolkata': ['Calcutta'],
+	'IN|Mumbai': ['Bombay'],
+	'IT|Florence': ['Firenze'],
+	'IT|Milan': ['Milano'],
+	'IT|Naples': ['Napoli'],
+	'IT|Rome': ['Roma'],
+	'IT|Turin': ['Torino'],
+	'IT|Venice': ['Venezia'],
+	'MX|Mexico City': ['Ciudad de México', 'CDMX'],
+	'NL|The Hague': ["'s-Gravenhage", 'Den Haag'],
+	'PL|Warsaw': ['Warszawa'],
+	'PT|Lisbon': ['Lisboa'],
+	'RU|Moscow': ['Moskva'],
+	'RU|Saint Petersburg': ['Sankt-Peterburg', 'Leningrad'],
+	'SE|Göteborg': ['Gothenburg'],
+	'UA|Kharkiv': ['Kharkov'],
+	'UA|Kyiv': ['Kiev'],
+	'VN|Ho Chi Minh City': ['Saigon']
 };
 
 /*
@@ -221,7 +279,8 @@ const DESIGNATORS = new Set(('city prefecture province oblast county state ' +
 	'teukbyeoljachido teukbyeoljachisi respublika kraj oblast\' ' +
 	'capital metropolitan special administrative of the atoll kommune ' +
 	'kommunia kommuneqarfik novads rajons opstina opcina raionul urban ' +
-	'division rayon parish emirate muhafazat baladiyat wilaya').split(' '));
+	'division rayon parish emirate muhafazat baladiyat wilaya land ' +
+	'freistaat').split(' '));
 
 /* ---------------------------------------------------------------------
  * Names.
@@ -244,7 +303,12 @@ function norm(name) {
 	for (const ch of name)
 		s += SPECIAL[ch] !== undefined ? SPECIAL[ch] : ch;
 	s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-	let toks = s.split(/[^a-z0-9\u0080-\uffff]+|[\u2010-\u2015\u2018\u2019\u02bb\u02bc\u00a0\u00b7]+/)
+	/* An apostrophe inside a word joins it: Hawai'i = hawaii. */
+	const W = 'a-z0-9\\u0080-\\uffff';
+	s = s.replace(new RegExp('([' + W + '])[\'`\\u00b4\\u2018\\u2019' +
+		'\\u02bb\\u02bc](?=[' + W + '])', 'g'), '$1');
+	const SEP = /[^a-z0-9\u0080-\uffff]+|[\u2010-\u2015\u2018\u2019\u02bb\u02bc\u00a0\u00b7]+/;
+	let toks = s.split(SEP)
 		.filter((t) => t.length > 0)
 		.map((t) => TOKEN_MAP[t] || t);
 	if (toks.length > 1 && toks[0] === 'the')
@@ -455,6 +519,9 @@ function buildCountries(iso1, iso3) {
 			names, places: []});
 	}
 
+	for (const c of countries.values())
+		c.ownNames = c.names.length;
+
 	/* Former names (ISO 3166-3) whose country simply took a new name. */
 	for (const f of iso3) {
 		const to = f.alpha_4.slice(2);
@@ -490,6 +557,24 @@ function dropAmbiguousNames(countries) {
 				return true;
 			return false;
 		});
+	}
+}
+
+/* A former country that became a subdivision (ISO 3166-3 Sikkim, now
+ * IN-SK) keeps its name only as the subdivision's: as a name of the
+ * whole country it would hide the subdivision. */
+function dropFormerSubNames(countries, subs) {
+	const subKeys = new Map();
+	for (const s of subs.values())
+		for (const n of s.names) {
+			if (!subKeys.has(s.cc))
+				subKeys.set(s.cc, new Set());
+			subKeys.get(s.cc).add(norm(n));
+		}
+	for (const c of countries.values()) {
+		const keys = subKeys.get(c.code) || new Set();
+		c.names = c.names.filter((n, i) => i < c.ownNames ||
+			!keys.has(norm(n)));
 	}
 }
 
@@ -600,8 +685,9 @@ function pairCountry(cc, admins, subs, paired, log) {
 				best(o).v > v);
 			if (rivals.length === 0) {
 				take(a, s);
-				log.push(a.code + ' ' + a.name + ' = ' + s.code +
-					' ' + s.names[0] + ' (' + v.toFixed(2) + ')');
+				log.push(a.code + ' ' + a.name + ' = ' +
+					s.code + ' ' + s.names[0] + ' (' +
+					v.toFixed(2) + ')');
 			}
 		}
 	}
@@ -664,7 +750,8 @@ function locateSubs(subs, places, admin2, countries, stats) {
 
 	for (const s of subs.values()) {
 		if (s.a1.length) {
-			s.point = centre(s.a1.flatMap((c) => byA1.get(c) || []));
+			const ps = s.a1.flatMap((c) => byA1.get(c) || []);
+			s.point = centre(ps);
 			if (s.point) { s.how = 'admin1'; continue; }
 		}
 		for (const k of s.names.map((n) => s.cc + '|' + compact(n))) {
@@ -725,11 +812,11 @@ function locateSubs(subs, places, admin2, countries, stats) {
  * people live on average more than LARGE_SPREAD_KM apart, which is
  * more than GCP regions are apart (the mean distance from a region to
  * its nearest neighbour is 849 km), so its people fall in several
- * regions' areas.  With the 2024 GeoNames data: US 1,973 km, RU 1,686,
- * CA 1,521, CN 1,196, BR 1,190, AU 1,178, IN 997 (and the far-flung
- * island states SH, FM, and KZ 945) are large; ID 855, CD 788, MX 666,
- * JP 421, NO 365, DE 300, GB 210 are not.  The spread of every country
- * is in the C rows, and the widest are printed on stderr.
+ * regions' areas.  With the shipped GeoNames data: US 1,909 km, RU 1,787,
+ * CA 1,540, BR 1,252, AU 1,251, CN 1,208, IN 1,022 (and KZ 945 and the
+ * ocean-spread island states SH and FM) are large; ID 852, CD 788,
+ * MX 666, JP 437, NO 358, DE 308, GB 225 are not.  The spread of every
+ * country is in the C rows, and the widest are printed on stderr.
  */
 function isLarge(c) {
 	return c.spread > LARGE_SPREAD_KM;
@@ -789,8 +876,10 @@ function header(versions) {
 		'# licence of this file: CC BY 4.0 (derived from GeoNames), ' +
 		'names LGPL-2.1+ (iso-codes).',
 		'# rows:',
-		'#   C code alpha3 lat lon spread_km large default_region names',
-		'#   S code parent lat lon names   (code: ISO 3166-2, or CC.NN ' +
+		'#   C code alpha3 lat lon spread_km large default_region ' +
+		'names',
+		'#   S code parent lat lon names   (code: ISO 3166-2, or ' +
+		'CC.NN ' +
 		'for a GeoNames admin1',
 		'#     unit with no ISO code; lat/lon empty: use the parent, ' +
 		'then the country)',
@@ -816,6 +905,7 @@ function main() {
 
 	const countries = buildCountries(iso1, iso3);
 	const subs = buildSubs(iso2, countries, loadTranslations());
+	dropFormerSubNames(countries, subs);
 	const paired = pairAdmins(admin1, subs, countries);
 	const stats = {};
 	locateCountries(countries, places, regions);
@@ -874,12 +964,24 @@ function main() {
 		(p.pop >= CITY_MIN_POP || p.fc === 'PPLC' || p.fc === 'PPLA'))
 		.sort((a, b) => a.cc < b.cc ? -1 : a.cc > b.cc ? 1 :
 			b.pop - a.pop || a.id - b.id);
+	const aliasUsed = new Set();
 	for (const p of listed) {
 		const sub = paired.get(p.cc + '.' + p.a1) ||
 			(subs.has(p.cc + '.' + p.a1) ? p.cc + '.' + p.a1 : '');
-		out.push(['P', p.cc, sub, fmt(p.lat), fmt(p.lon),
-			clean(p.name)].join('\t') + '\n');
+		const key = p.cc + '|' + p.name;
+		const names = [p.name];
+		if (CITY_ALIASES[key] && !aliasUsed.has(key)) {
+			aliasUsed.add(key);
+			names.push(...CITY_ALIASES[key]);
+		}
+		for (const n of names)
+			out.push(['P', p.cc, sub, fmt(p.lat), fmt(p.lon),
+				clean(n)].join('\t') + '\n');
 	}
+	for (const key of Object.keys(CITY_ALIASES))
+		if (!aliasUsed.has(key))
+			throw new Error('CITY_ALIASES names no listed city ' +
+				key);
 	process.stdout.write(out.join(''));
 	report(countries, subs, stats, listed);
 }

@@ -7,9 +7,9 @@ REFERENCE_DIR is shared/reference (gcp_regions.csv and
 gcp_rtt_matrix_2023-11-27.csv); DATA_DIR is the repository's data/.
 Zone letters become full zone names here, once, so that no program ever
 builds a zone name from a region and a letter.  The script also fits the
-RTT model rtt = a + b * km that planner uses (regions.c fits the same
-model at start-up from the same data) and prints it with its error, for
-data/README.md.  Output is deterministic.
+RTT model of planner/regions.h (regions.c fits the same model at start-up
+from the same data) and prints it with its error, for data/README.md.
+Output is deterministic.
 """
 import csv, math, os, statistics, sys
 
@@ -76,25 +76,57 @@ def write_rtt(ref, out):
     return rows
 
 
+KNEE_KM = 3000.0
+
+
+def slope(pts, x0, y0):
+    sxx = sum((x - x0) ** 2 for x, _ in pts)
+    return sum((x - x0) * (y - y0) for x, y in pts) / sxx
+
+
+def stats(err):
+    err = sorted(err)
+    n = len(err)
+    p90 = err[min(n - 1, int(math.ceil(0.9 * n)) - 1)]
+    return 'median %.1f ms, p90 %.1f ms, max %.1f ms' % (
+        statistics.median(err), p90, err[-1])
+
+
 def fit(coords, rows):
-    xs, ys = [], []
+    """The model of regions.h: rtt = c + k1 km up to KNEE_KM, then
+    k2 per km beyond; c the median intra-region RTT.  Both directions of
+    a pair are averaged first, as regions.c does."""
+    both, diag = {}, []
     for r in rows:
         a, b = r['src_region'], r['dst_region']
-        if a == b or a not in coords or b not in coords:
+        if a not in coords or b not in coords:
             continue
-        xs.append(km(coords[a], coords[b]))
-        ys.append(float(r['median_rtt_ms']))
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
-    b = sxy / sxx
-    a = my - b * mx
-    err = sorted(abs(a + b * x - y) for x, y in zip(xs, ys))
-    p90 = err[min(n - 1, int(math.ceil(0.9 * n)) - 1)]
-    print('rtt fit over %d ordered pairs: a = %.2f ms, b = %.3f ms per '
-          '100 km; |error| median %.1f ms, p90 %.1f ms, max %.1f ms' %
-          (n, a, b * 100, statistics.median(err), p90, err[-1]))
+        if a == b:
+            diag.append(float(r['median_rtt_ms']))
+            continue
+        both.setdefault(tuple(sorted((a, b))), []).append(
+            float(r['median_rtt_ms']))
+    pts = []
+    for (a, b), v in sorted(both.items()):
+        x = km(coords[a], coords[b])
+        pts += [(x, sum(v) / len(v))] * 2   # ordered pairs
+    c = statistics.median(diag)
+    near = [p for p in pts if p[0] <= KNEE_KM]
+    far = [p for p in pts if p[0] > KNEE_KM]
+    k1 = slope(near, 0, c)
+    k2 = slope(far, KNEE_KM, c + k1 * KNEE_KM)
+
+    def est(x):
+        if x <= KNEE_KM:
+            return c + k1 * x
+        return c + k1 * KNEE_KM + k2 * (x - KNEE_KM)
+    print('rtt model: c = %.2f ms, k1 = %.3f ms per 100 km (<= %d km), '
+          'k2 = %.3f ms per 100 km beyond' % (c, k1 * 100, KNEE_KM,
+                                               k2 * 100))
+    print('  |error| up to %d km (%d ordered pairs): %s' % (
+        KNEE_KM, len(near), stats(abs(est(x) - y) for x, y in near)))
+    print('  |error| over all %d ordered pairs: %s' % (
+        len(pts), stats(abs(est(x) - y) for x, y in pts)))
 
 
 def main():

@@ -24,6 +24,19 @@ printf '{"instances":[{"id":7,"geolocation":"Texas, US"}]}\nCurrent: {}\n' \
 refused "B03 trailing data" vast-instances "$T/b03.json" \
 	"b03.json:2:1: unexpected data after the JSON document"
 
+printf '[{"id":1},\n{"id":2}' >"$T/open.json"
+refused "list never closed" vast-instances "$T/open.json" \
+	"open.json:2:9: expected the end of the list: the file ends early"
+printf '[{"id":1},\n,{"id":2}]' >"$T/comma.json"
+refused "double comma" vast-instances "$T/comma.json" \
+	"comma.json:2:1: expected a list element, found ','"
+printf '[{"id":1}]\n]' >"$T/after.json"
+refused "data after the list" vast-instances "$T/after.json" \
+	"after.json:2:1: unexpected data after the JSON document"
+printf '[{"id":1},\n {"id":2,}]' >"$T/elem.json"
+refused "bad element" vast-instances "$T/elem.json" \
+	"elem.json:2:10: element 2: not valid JSON here"
+
 printf '[\n {"id": 1},\n {"id": "2"}\n]\n' >"$T/type.json"
 refused "wrong type" vast-instances "$T/type.json" \
 	"type.json:3: element 2: field 'id': expected a positive integer"
@@ -66,4 +79,11 @@ expect_status 3 "keep-going exits 3" "$PLANNER" --db "$T/kg.db" \
 check "keep-going names the element" grep -q "element 2" "$T/err"
 expect_eq "keep-going imports the rest" \
 	"$(sqlite3 "$T/kg.db" 'SELECT COUNT(*) FROM gpu')" 2
+# A location holding terminal escapes is shown, not obeyed.
+printf '[{"id":5,"geolocation":"\\u001b[31mred, ZZ"}]' >"$T/esc.json"
+"$PLANNER" --db "$T/esc.db" --vast-instances "$T/esc.json" \
+	--month 2025-06 >"$T/out" 2>"$T/err"
+check "no escape byte reaches the terminal" sh -c \
+	"! cat '$T/out' '$T/err' | tr -d '\\n' | grep -q \"\$(printf '\\033')\""
+check "the location is still named" grep -q "31mred, ZZ" "$T/err"
 finish

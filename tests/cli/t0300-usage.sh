@@ -39,6 +39,25 @@ expect_status 2 "unknown setting" "$PLANNER" --config "$T/bad.conf"
 check "unknown setting has its line" grep -q "bad.conf:1" "$T/err"
 expect_status 2 "missing settings file" "$PLANNER" --config "$T/none.conf"
 
+# A tiered rate card: the first 1024 GiB at $0.12, the rest at $0.08.
+printf 'cross_region 0.12 USD/GiB upto 1 TiB\ncross_region 0.08 USD/GiB\nsame_region 0 USD/GiB\n' \
+	>"$T/tiers.tsv"
+"$PLANNER" --db "$T/r.db" --month 2025-06 --rate-card "$T/tiers.tsv" \
+	--vast-instances "$DEMO/vast_instances.json" \
+	--gcp-instances "$DEMO/gcp_instances.json" \
+	--gcp-billing "$DEMO/gcp_billing.csv" --plan-json "$T/tier.json" \
+	>/dev/null 2>&1
+expect_eq "tiered price of 15628.399 GiB" "$(jq -r '.pairs[] |
+	select(.cpu_name == "cpu-worker-02") | .cost_usd' "$T/tier.json")" \
+	1291.23
+expect_eq "tiers in the plan" \
+	"$(jq -c '.rates.cross_region_tiers' "$T/tier.json")" \
+	'[{"upto_gib":1024,"usd_per_gb":0.12},{"upto_gib":null,"usd_per_gb":0.08}]'
+printf 'cross_region 0.12 USD/GiB upto 1 TB\n' >"$T/open.tsv"
+expect_status 2 "an open rate card refused" "$PLANNER" --db "$T/r.db" \
+	--rate-card "$T/open.tsv"
+check "the rate card error names the file" grep -q "open.tsv" "$T/err"
+
 # A database from a newer planner is refused, not misread.
 sqlite3 "$T/new.db" "PRAGMA user_version = 999"
 expect_status 1 "newer schema refused" "$PLANNER" --db "$T/new.db"

@@ -52,6 +52,10 @@ sleep 0.7
 kill -KILL $pid
 wait $pid 2>/dev/null
 expect_eq "SIGKILL: database as before" "$(db_digest "$T/k.db")" "$digest"
+"$PLANNER" --db "$T/k.db" --gcp-billing "$T/big.csv" --month 2025-06 \
+	>/dev/null 2>&1
+expect_eq "SIGKILL: a re-run completes the import" \
+	"$(sqlite3 "$T/k.db" "SELECT COUNT(*) FROM billing_line")" "$rows"
 
 # Discovery: new files by content; a copy of a seen file is skipped.
 mkdir -p "$T/in"

@@ -575,8 +575,10 @@ test_numbers(void)
 	CHECK_INT(bill_norm_time("2025-06-02T01:32:21.1234567+02:00", 33, t),
 		  0);
 	CHECK_STR(t, "2025-06-01T23:32:21.123456Z");
-	CHECK_INT(bill_norm_time("1969-12-31 23:59:59.5", 21, t), 0);
-	CHECK_STR(t, "1969-12-31T23:59:59.500000Z");
+	CHECK_INT(bill_norm_time("1970-01-01 00:00:01.5", 21, t), 0);
+	CHECK_STR(t, "1970-01-01T00:00:01.500000Z");
+	CHECK_INT(bill_norm_time("1969-12-31 23:59:59.5", 21, t), -1);
+	CHECK_INT(bill_norm_time("9999-12-31 00:00:00 UTC", 23, t), -1);
 	CHECK_INT(bill_norm_time("yesterday", 9, t), -1);
 
 	CHECK_INT(bill_to_usd(92000000, 920000000, 9, &v), 0);

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "csvin.h"
-#include "limits.h"
+#include "caps.h"
 #include "t.h"
 
 #define MAX_RECS	8

@@ -4,10 +4,12 @@
  * Owned by the resolver work.  Distances are checked against values
  * worked out independently (shared/reference/gcp_latency.md gives the
  * region pairs); the catalog against the facts every planner run relies
- * on: real zone names only, the measured RTT matrix, the fitted model.
+ * on: real zone names only, the measured RTT matrix, the fitted model
+ * and its error, and the fallbacks ranked by measured RTT.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "geo.h"
@@ -100,8 +102,8 @@ test_nearest(void)
 static void
 test_rtt(void)
 {
-	const struct gcp_region *a, *b, *out[5];
-	double a0, b0, rtt[5];
+	const struct gcp_region *a, *b;
+	const struct rtt_model *m;
 	int measured;
 
 	a = regions_find(cat, "us-central1");
@@ -119,11 +121,70 @@ test_rtt(void)
 	CHECK(regions_rtt_ms(cat, a, b, &measured) > 50);
 	CHECK(!measured);
 
-	/* The fit stated in regions.h and data/README.md. */
-	regions_rtt_model(cat, &a0, &b0);
-	CHECK_NEAR(a0, 19.21, 0.01);
-	CHECK_NEAR(b0 * 100, 1.495, 0.001);
-	CHECK_NEAR(regions_estimate_rtt_ms(cat, 1000), a0 + 1000 * b0, 1e-9);
+	/* The model stated in regions.h and data/README.md. */
+	m = regions_rtt_model(cat);
+	CHECK_NEAR(m->floor_ms, 0.30, 0.001);
+	CHECK_NEAR(m->near_ms_per_km * 100, 1.912, 0.001);
+	CHECK_NEAR(m->far_ms_per_km * 100, 1.562, 0.001);
+	CHECK_NEAR(regions_estimate_rtt_ms(cat, 1000),
+		   m->floor_ms + 1000 * m->near_ms_per_km, 1e-9);
+
+	/* Next to a region is under a millisecond, an adjacent region a
+	 * few hundred km away under 10 ms (europe-west1 to europe-west4 is
+	 * 393 km and 7.1-7.7 ms measured), and the line has no step at
+	 * the knee. */
+	CHECK(regions_estimate_rtt_ms(cat, 5) < 1);
+	CHECK_NEAR(regions_estimate_rtt_ms(cat, 393), 7.4, 1.5);
+	CHECK_NEAR(regions_estimate_rtt_ms(cat, RTT_KNEE_KM - 1e-6),
+		   regions_estimate_rtt_ms(cat, RTT_KNEE_KM + 1e-6), 1e-6);
+	CHECK(regions_estimate_rtt_ms(cat, 10000) >
+	      regions_estimate_rtt_ms(cat, 9000));
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The model's error against the measured matrix, as documented. */
+static void
+test_rtt_error(void)
+{
+	static double near[2000], all[2000];
+	const struct gcp_region *a, *b;
+	size_t i, j, nn = 0, na = 0;
+	double km, err;
+	int measured;
+
+	for (i = 0; i < regions_count(cat); i++)
+		for (j = 0; j < regions_count(cat); j++) {
+			a = regions_get(cat, i);
+			b = regions_get(cat, j);
+			err = regions_rtt_ms(cat, a, b, &measured);
+			if (i == j || !measured)
+				continue;
+			km = geo_distance_km(a->lat, a->lon, b->lat, b->lon);
+			err = fabs(regions_estimate_rtt_ms(cat, km) - err);
+			all[na++] = err;
+			if (km <= RTT_KNEE_KM)
+				near[nn++] = err;
+		}
+	CHECK_INT(na, 1560);
+	CHECK_INT(nn, 266);
+	qsort(near, nn, sizeof(near[0]), cmp_double);
+	qsort(all, na, sizeof(all[0]), cmp_double);
+	CHECK_NEAR((near[nn / 2 - 1] + near[nn / 2]) / 2, 2.8, 0.1);
+	CHECK_NEAR((all[na / 2 - 1] + all[na / 2]) / 2, 16.3, 0.1);
+}
+
+static void
+test_fallbacks(void)
+{
+	const struct gcp_region *a, *out[5];
+	double rtt[5];
 
 	/* Fallbacks from Montreal: Toronto first, never itself. */
 	a = regions_find(cat, "northamerica-northeast1");
@@ -131,6 +192,14 @@ test_rtt(void)
 	CHECK_STR(out[0]->name, "northamerica-northeast2");
 	CHECK(out[0] != a && out[1] != a);
 	CHECK(rtt[0] <= rtt[1] && rtt[1] <= rtt[2]);
+
+	/* From Iowa by the measured matrix: Dallas (16 ms, 947 km) before
+	 * Columbus (18 ms) and Salt Lake City (20 ms, 1,345 km). */
+	a = regions_find(cat, "us-central1");
+	CHECK_INT(regions_by_rtt(cat, a, out, rtt, 3), 3);
+	CHECK_STR(out[0]->name, "us-south1");
+	CHECK_STR(out[1]->name, "us-east5");
+	CHECK_STR(out[2]->name, "us-west3");
 }
 
 int
@@ -146,6 +215,8 @@ main(void)
 	T_RUN(test_zones_are_real);
 	T_RUN(test_nearest);
 	T_RUN(test_rtt);
+	T_RUN(test_rtt_error);
+	T_RUN(test_fallbacks);
 	regions_free(cat);
 	return T_DONE();
 }

@@ -56,8 +56,8 @@ build_fixture(struct plan *p)
 	snprintf(p->month, sizeof(p->month), "2025-06");
 	p->start = 1748736000;
 	p->end = p->start + 30 * 86400;
-	p->rates.cross_micro_per_gib = 10000;	/* $0.01 */
-	p->rates.same_micro_per_gib = 0;
+	rate_flat(&p->rates.cross, 10000);	/* $0.01 */
+	rate_flat(&p->rates.same, 0);
 	p->assumed_bytes_per_day = 100 * GIB;
 	p->ngpus = 6;
 	p->gpus = calloc(p->ngpus, sizeof(*p->gpus));

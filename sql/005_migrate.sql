@@ -1,4 +1,4 @@
--- 003_migrate.sql: the journal of cleanup waves (planner --migrate).
+-- 005_migrate.sql: the journal of cleanup waves (planner --migrate).
 -- Each step is written here before it is taken and again when it ends,
 -- so a run killed at any point can be started again and finish the job
 -- (see planner/migrate.h for how the journal is replayed).
@@ -56,3 +56,19 @@ CREATE TABLE migration_step (
   finished_at  TEXT
 );
 CREATE INDEX migration_step_of ON migration_step(migration_id);
+
+-- Every latency probe of a wave, one row per TCP handshake: the report's
+-- latency per region (sql/report_latency.sql) reads region, rtt_ms and
+-- measured_at.
+CREATE TABLE latency_probe (
+  id           INTEGER PRIMARY KEY,
+  migration_id INTEGER REFERENCES migration(id),
+  region       TEXT NOT NULL,   -- the probed VM's region
+  zone         TEXT,
+  target       TEXT,            -- the VM probed
+  vantage      TEXT NOT NULL    -- where from: the GPU host, or here
+               CHECK (vantage IN ('ssh', 'local')),
+  rtt_ms       REAL,            -- the handshake; NULL when unanswered
+  measured_at  TEXT NOT NULL    -- ISO 8601 UTC
+);
+CREATE INDEX latency_probe_time ON latency_probe(measured_at);

@@ -1,11 +1,11 @@
 /*
- * limits.h - every cap on input-driven sizes, in one place.
+ * caps.h - every cap on input-driven sizes, in one place.
  *
  * A value past a cap is a clean P_ELIMIT error naming the file and line,
  * never an out-of-memory crash.  Each cap says why it is what it is.
  */
-#ifndef PLANNER_LIMITS_H
-#define PLANNER_LIMITS_H
+#ifndef PLANNER_CAPS_H
+#define PLANNER_CAPS_H
 
 /* One CSV field.  The largest real cells are JSON label and credit arrays
  * of a few kilobytes; 1 MiB leaves room and still bounds memory. */
@@ -22,6 +22,10 @@
 /* A whole JSON inventory file.  gcloud prints about 3.5 KB per VM and the
  * Vast CLI about 3 KB per instance: 256 MiB is 70,000 of either. */
 #define LIM_JSON_FILE		(256L * 1024 * 1024)
+
+/* One element of a streamed JSON list (one instance): real ones are a
+ * few kilobytes. */
+#define LIM_JSON_ELEMENT	(16L * 1024 * 1024)
 
 /* Nesting depth accepted in JSON input (cJSON's own default is 1000). */
 #define LIM_JSON_DEPTH		64
