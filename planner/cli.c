@@ -380,11 +380,17 @@ strip_comment(char *val)
 		}
 }
 
+/* Options count in set_line by their place in longopts (the ids of -q
+ * and -v are characters, below O_FIRST). */
+_Static_assert(sizeof(longopts) / sizeof(longopts[0]) <=
+	       sizeof(((struct options *)0)->set_line) / sizeof(long),
+	       "struct options: set_line too small for longopts");
+
 /* Whether option LO was already set by the file (line N records it). */
 static int
 seen_before(struct options *o, const struct option *lo, long n)
 {
-	long *slot = &o->set_line[lo->val - O_FIRST];
+	long *slot = &o->set_line[lo - longopts];
 
 	if (lo->val == O_GCP_BILL || lo->val == O_VAST_BILL ||
 	    lo->val == O_GCP_BILL_GLOB || lo->val == O_VAST_BILL_GLOB ||
@@ -430,7 +436,7 @@ config_line(struct options *o, char *line, const char *path, long n,
 	if (seen_before(o, lo, n)) {
 		return perr_set(e, P_EUSAGE, "%s:%ld: '%s' is set again (first "
 				"on line %ld); only billing inputs repeat",
-				path, n, key, o->set_line[lo->val - O_FIRST]);
+				path, n, key, o->set_line[lo - longopts]);
 	}
 	if (lo->has_arg == no_argument) {
 		if (strcmp(val, "true") == 0)
