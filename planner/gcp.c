@@ -189,11 +189,12 @@ gcp_classify(const struct gcp_error *ge)
 		"REGION_RESOURCE_POOL_EXHAUSTED", "SUBNET_NOT_FOUND_FOR_VPC",
 		NULL
 	};
+	/* Wrong wherever it is sent.  A 400 "invalid" is not here: a
+	 * machine type missing from one zone says so, and another zone
+	 * may take the VM. */
 	static const char *const config[] = {
 		"RESOURCE_NOT_FOUND", "VPC_NOT_FOUND", "IAM_PERMISSION_DENIED",
-		"notFound", "forbidden", "invalid", "badRequest", "required",
-		"alreadyExists", "conditionNotMet", "PERMISSION_DENIED",
-		"INVALID_ARGUMENT", "NOT_FOUND", NULL
+		"forbidden", "PERMISSION_DENIED", NULL
 	};
 
 	if (ge->http == 0 && ge->code[0] == '\0')

@@ -14,7 +14,7 @@
 #include "report.h"
 #include "resolve.h"
 
-#define PLANNER_VERSION "0.3.0"
+#define PLANNER_VERSION "0.2.0"
 
 static int
 run_options(int argc, char **argv)

@@ -98,6 +98,26 @@ expect_eq "threshold from the settings" "$(sqlite3 "$T/c.db" "SELECT
 	COUNT(*) FROM migration_step WHERE step = 'probe' AND
 	detail LIKE '%threshold 25.500 ms%'")" 1
 
+# The report reads the journal: the move and its latency probes.
+start_stub
+DB=$T/r.db
+# shellcheck disable=SC2086
+expect_status 0 "a wave dated June" env PLANNER_NOW=2025-06-20T10:00:00Z \
+	"$PLANNER" --db "$DB" --month 2025-06 --migrate $INPUTS \
+	--api-endpoint "$STUB" --access-token-file "$T/token" \
+	--probe-via local --probe-port "$LPORT" --max-migrations 1
+expect_eq "every handshake journaled" "$(q "SELECT COUNT(*) || ' ' ||
+	COUNT(rtt_ms) || ' ' || MIN(region) || ' ' || MIN(vantage) FROM
+	latency_probe")" "10 10 northamerica-northeast1 local"
+expect_status 0 "the June report" "$PLANNER" report --db "$DB" \
+	--month 2025-06 --out "$T/rep" --json
+expect_eq "the report lists the move" "$(jq -r '.migrations[] |
+	.vm_name + " " + .to_zone' "$T/out")" \
+	"feeder-a northamerica-northeast1-a"
+expect_eq "the report has its latency" \
+	"$(jq -r '.latency[].region' "$T/out")" northamerica-northeast1
+unset DB
+
 # Largest saving first: the demo's top two pairs, in a dry run.
 start_stub --instances "$TOP_DIR/data/demo/gcp_instances.json"
 expect_status 3 "demo dry run (its unmapped locations alert)" \

@@ -49,6 +49,8 @@ expect_status 3 "refused probes: exit 3" mig --max-migrations 1 \
 check "refused probes: too few" grep -q "too few successful probes" \
 	"$T/err"
 rolled_back "refused"
+expect_eq "refused: every lost probe journaled" "$(q "SELECT COUNT(*) FROM
+	latency_probe WHERE rtt_ms IS NULL")" 20
 
 # From the GPU host through ssh: the Vast ssh host and port, the VM's
 # natIP.  The ssh stand-in runs the remote script here.
