@@ -1,6 +1,8 @@
 /*
  * gauth.c - access tokens: a file, the environment, or a service-account
  * key exchanged through the JWT bearer flow.  See gauth.h.
+ *
+ * Owned by the migration work.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +42,7 @@ wipe_free(char *s)
 	}
 }
 
+/* Wipe the token and key, then free A (NULL is fine). */
 void
 gauth_free(struct gauth *a)
 {
@@ -53,6 +56,7 @@ gauth_free(struct gauth *a)
 	free(a);
 }
 
+/* Where the token comes from, for messages; never the token itself. */
 const char *
 gauth_source(const struct gauth *a)
 {
@@ -187,6 +191,8 @@ check_key(const struct gauth *a, struct perr *e)
 	return P_OK;
 }
 
+/* Choose the token source in the order of gauth.h and read it now; on
+ * failure *AP is untouched and E says which source failed and why. */
 enum perr_code
 gauth_open(struct gauth **ap, const char *token_file, struct ghttp *http,
 	   struct perr *e)
@@ -234,6 +240,7 @@ gauth_open(struct gauth **ap, const char *token_file, struct ghttp *http,
 
 /* ---- JWT ------------------------------------------------------------ */
 
+/* Base64url, no padding; OUT needs 4 * ((N + 2) / 3) + 1 bytes. */
 size_t
 gauth_b64url(const unsigned char *p, size_t n, char *out)
 {
@@ -306,6 +313,8 @@ rs256(const char *key_pem, const char *data, unsigned char *sig,
 	return rc;
 }
 
+/* The RS256 assertion for the token exchange; *OUT is malloc'd.  Fails
+ * with P_EUSAGE when KEY_PEM is not a PEM RSA private key. */
 enum perr_code
 gauth_jwt(const char *key_pem, const char *kid, const char *iss,
 	  const char *aud, int64_t iat, char **out, struct perr *e)
@@ -412,6 +421,8 @@ exchange(struct gauth *a, int64_t deadline_ms, struct perr *e)
 	return rc;
 }
 
+/* A token valid GAUTH_REFRESH_S more seconds: static sources as read,
+ * a key's exchanged again when close to expiry.  *TOK is borrowed. */
 enum perr_code
 gauth_token(struct gauth *a, int64_t deadline_ms, const char **tok,
 	    struct perr *e)
@@ -446,6 +457,7 @@ iface_invalidate(void *ctx)
 	return 1;
 }
 
+/* A's token and invalidate functions, for struct ghttp_req. */
 struct ghttp_auth
 gauth_interface(struct gauth *a)
 {

@@ -16,6 +16,8 @@
  *
  * Ownership: gauth_open() allocates; gauth_free() wipes and frees.  The
  * struct ghttp given to gauth_open() is borrowed and must outlive it.
+ *
+ * Owned by the migration work.
  */
 #ifndef PLANNER_GAUTH_H
 #define PLANNER_GAUTH_H

@@ -1,5 +1,7 @@
 /*
  * gcp.c - Compute Engine REST calls.  See gcp.h.
+ *
+ * Owned by the migration work.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -24,6 +26,8 @@ struct gcp_client {
 	FILE *dry;
 };
 
+/* A client for ENDPOINT (checked: https or loopback http); it borrows
+ * HTTP and AUTH.  DRY turns on the dry run (gcp.h). */
 enum perr_code
 gcp_open(struct gcp_client **cp, const char *endpoint, struct ghttp *http,
 	 struct gauth *auth, FILE *dry, struct perr *e)
@@ -52,12 +56,14 @@ gcp_open(struct gcp_client **cp, const char *endpoint, struct ghttp *http,
 	return P_OK;
 }
 
+/* Free C (NULL is fine); what it borrowed stays. */
 void
 gcp_close(struct gcp_client *c)
 {
 	free(c);
 }
 
+/* Whether S may go into a request path as it is (gcp.h). */
 int
 gcp_valid_name(const char *s, int project)
 {
@@ -122,6 +128,8 @@ quota_from_details(struct gcp_error *ge, const cJSON *err)
 	}
 }
 
+/* GE from a standard Google error body; a body that is not JSON
+ * leaves only the HTTP status. */
 void
 gcp_error_from_body(struct gcp_error *ge, long http, const char *body)
 {
@@ -147,6 +155,7 @@ gcp_error_from_body(struct gcp_error *ge, long http, const char *body)
 	cJSON_Delete(root);
 }
 
+/* GE from an Operation's "error": its first errors[] entry. */
 void
 gcp_error_from_op(struct gcp_error *ge, const cJSON *error)
 {
@@ -215,6 +224,7 @@ gcp_classify(const struct gcp_error *ge)
 	return GCP_ERR_UNKNOWN;
 }
 
+/* The class as the journal writes it. */
 const char *
 gcp_err_class_name(enum gcp_err_class c)
 {
@@ -236,6 +246,7 @@ last_part(const char *url)
 	return s ? s + 1 : url ? url : "";
 }
 
+/* OP from an Operation resource: name, scope, DONE, and its error. */
 void
 gcp_op_parse(const cJSON *o, struct gcp_op *op)
 {
@@ -279,6 +290,8 @@ parse_network(const cJSON *o, struct gcp_instance *i)
 		 cJSON_GetObjectItemCaseSensitive(ac, "natIP"));
 }
 
+/* I from an Instance resource; I owns a copy of the labels, released
+ * by gcp_instance_release() even on failure. */
 enum perr_code
 gcp_instance_parse(const cJSON *o, struct gcp_instance *i, struct perr *e)
 {
@@ -313,6 +326,7 @@ gcp_instance_parse(const cJSON *o, struct gcp_instance *i, struct perr *e)
 	return P_OK;
 }
 
+/* Free the labels I owns. */
 void
 gcp_instance_release(struct gcp_instance *i)
 {
@@ -446,6 +460,7 @@ op_call(struct gcp_client *c, const char *method, const char *path,
 	return P_OK;
 }
 
+/* GET the instance; a 404 is P_OK with *FOUND = 0. */
 enum perr_code
 gcp_instance_get(struct gcp_client *c, const char *project,
 		 const char *zone, const char *name, int64_t deadline_ms,
@@ -471,6 +486,7 @@ gcp_instance_get(struct gcp_client *c, const char *project,
 	return rc;
 }
 
+/* POST the instance BODY into ZONE with REQUEST_ID; OP is the answer. */
 enum perr_code
 gcp_instance_insert(struct gcp_client *c, const char *project,
 		    const char *zone, const cJSON *body,
@@ -485,6 +501,7 @@ gcp_instance_insert(struct gcp_client *c, const char *project,
 	return op_call(c, "POST", path, body, deadline_ms, op, ge, e);
 }
 
+/* POST stop with REQUEST_ID (discarding local SSDs when asked). */
 enum perr_code
 gcp_instance_stop(struct gcp_client *c, const char *project,
 		  const char *zone, const char *name, int discard_local_ssd,
@@ -500,6 +517,7 @@ gcp_instance_stop(struct gcp_client *c, const char *project,
 	return op_call(c, "POST", path, NULL, deadline_ms, op, ge, e);
 }
 
+/* DELETE the instance with REQUEST_ID. */
 enum perr_code
 gcp_instance_delete(struct gcp_client *c, const char *project,
 		    const char *zone, const char *name,
@@ -514,6 +532,7 @@ gcp_instance_delete(struct gcp_client *c, const char *project,
 	return op_call(c, "DELETE", path, NULL, deadline_ms, op, ge, e);
 }
 
+/* POST setLabels: LABELS replace all, guarded by FINGERPRINT. */
 enum perr_code
 gcp_instance_set_labels(struct gcp_client *c, const char *project,
 			const char *zone, const char *name,
@@ -541,6 +560,7 @@ gcp_instance_set_labels(struct gcp_client *c, const char *project,
 	return rc;
 }
 
+/* GET the machine image: *FOUND and its STATUS; a 404 is P_OK. */
 enum perr_code
 gcp_image_get(struct gcp_client *c, const char *project, const char *name,
 	      int64_t deadline_ms, char status[32], int *found,
@@ -561,6 +581,7 @@ gcp_image_get(struct gcp_client *c, const char *project, const char *name,
 	return P_OK;
 }
 
+/* POST a machine image NAME of SRC_NAME in SRC_ZONE with REQUEST_ID. */
 enum perr_code
 gcp_image_insert(struct gcp_client *c, const char *project,
 		 const char *name, const char *src_zone, const char *src_name,
@@ -586,6 +607,8 @@ gcp_image_insert(struct gcp_client *c, const char *project,
 	return rc;
 }
 
+/* Call the operation's wait method until DONE or DEADLINE_MS; pauses a
+ * second between waits that return early.  Fills OP. */
 enum perr_code
 gcp_op_wait(struct gcp_client *c, const char *project, struct gcp_op *op,
 	    int64_t deadline_ms, struct perr *e)
@@ -639,6 +662,7 @@ parse_quotas(const cJSON *o, struct gcp_region_info *out)
 	}
 }
 
+/* GET the region's status and quotas. */
 enum perr_code
 gcp_region_get(struct gcp_client *c, const char *project,
 	       const char *region, int64_t deadline_ms,
@@ -659,6 +683,7 @@ gcp_region_get(struct gcp_client *c, const char *project,
 	return P_OK;
 }
 
+/* limit - usage of METRIC in R, or -1 when R does not list it. */
 double
 gcp_quota_room(const struct gcp_region_info *r, const char *metric)
 {
@@ -702,6 +727,7 @@ safe_token(const char *t)
 			"vwxyz0123456789-_.~")] == '\0';
 }
 
+/* Every page of zones.list into *V (caller frees), *N entries. */
 enum perr_code
 gcp_zones_list(struct gcp_client *c, const char *project,
 	       int64_t deadline_ms, struct gcp_zone_status **v, size_t *n,

@@ -24,6 +24,8 @@
  * Ownership: struct gcp_client borrows its ghttp and gauth; a struct
  * gcp_instance owns its labels (gcp_instance_release).  Never prints
  * except the dry-run lines and through log.h.
+ *
+ * Owned by the migration work.
  */
 #ifndef PLANNER_GCP_H
 #define PLANNER_GCP_H

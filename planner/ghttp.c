@@ -1,5 +1,7 @@
 /*
  * ghttp.c - HTTP requests with retries for the GCP client.  See ghttp.h.
+ *
+ * Owned by the migration work.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +34,7 @@ struct sink {
 	long retry_after_ms;
 };
 
+/* Milliseconds on CLOCK_MONOTONIC, for deadlines. */
 int64_t
 ghttp_now_ms(void)
 {
@@ -41,6 +44,7 @@ ghttp_now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* Sleep MS ms in slices, waking early (-1) when runctl says stop. */
 int
 ghttp_sleep_ms(int64_t ms)
 {
@@ -59,6 +63,8 @@ ghttp_sleep_ms(int64_t ms)
 	return -1;
 }
 
+/* The pause before retry N: exponential, capped, jittered into its upper
+ * half by R, never below RETRY_AFTER_MS. */
 long
 ghttp_backoff_ms(int n, unsigned long r, long retry_after_ms)
 {
@@ -82,6 +88,8 @@ next_rand(struct ghttp *h)
 	return h->rng;
 }
 
+/* A client with its own libcurl handle and jitter seed; ghttp_free()
+ * releases it. */
 enum perr_code
 ghttp_open(struct ghttp **hp, struct perr *e)
 {
@@ -100,6 +108,7 @@ ghttp_open(struct ghttp **hp, struct perr *e)
 	return P_OK;
 }
 
+/* Release H (NULL is fine). */
 void
 ghttp_free(struct ghttp *h)
 {
@@ -109,6 +118,7 @@ ghttp_free(struct ghttp *h)
 	free(h);
 }
 
+/* Free the body RS owns; RS may be reused. */
 void
 ghttp_resp_release(struct ghttp_resp *rs)
 {
@@ -136,6 +146,8 @@ loopback_host(const char *host)
 	return inet_pton(AF_INET, host, a) == 1 && a[0] == 127;
 }
 
+/* P_EUSAGE unless URL is https or http to a loopback address literal;
+ * "localhost" is refused since a name could resolve elsewhere. */
 enum perr_code
 ghttp_check_url(const char *url, const char *what, struct perr *e)
 {
@@ -376,6 +388,8 @@ stopped(struct perr *e)
 			runctl_stopped());
 }
 
+/* Attempts RQ until an answer retrying cannot change, a signal or the
+ * deadline; RS keeps the last answer.  See ghttp.h for what is retried. */
 enum perr_code
 ghttp_send(struct ghttp *h, const struct ghttp_req *rq, int64_t deadline_ms,
 	   struct ghttp_resp *rs, struct perr *e)

@@ -19,6 +19,8 @@
  * Ownership: struct ghttp owns a libcurl handle (reused across calls so
  * connections are kept); a struct ghttp_resp owns its body, freed by
  * ghttp_resp_release().  Never prints except through log.h.
+ *
+ * Owned by the migration work.
  */
 #ifndef PLANNER_GHTTP_H
 #define PLANNER_GHTTP_H

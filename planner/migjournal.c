@@ -1,5 +1,7 @@
 /*
  * migjournal.c - the migration journal's SQL.  See migjournal.h.
+ *
+ * Owned by the migration work.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@ run(struct store *s, sqlite3_stmt *st, const char *what, struct perr *e)
 	return rc == SQLITE_DONE ? P_OK : store_fail(s, rc, e, what);
 }
 
+/* Insert M as a new migration row; M->id is its row id. */
 enum perr_code
 mj_insert(struct store *s, struct migration *m, struct perr *e)
 {
@@ -65,6 +68,8 @@ mj_insert(struct store *s, struct migration *m, struct perr *e)
 	return P_OK;
 }
 
+/* Write M's state, new VM, latency and error (and finished_at with
+ * FINISHED); one autocommitted statement. */
 enum perr_code
 mj_update(struct store *s, const struct migration *m, int finished,
 	  struct perr *e)
@@ -148,6 +153,8 @@ read_open(sqlite3_stmt *st, struct migration *m)
 	read_inventory(st, 20, m);
 }
 
+/* The open moves, oldest first, with their VM's and GPU's inventory
+ * facts; *V is malloc'd. */
 enum perr_code
 mj_open(struct store *s, struct migration **v, size_t *n, struct perr *e)
 {
@@ -210,6 +217,8 @@ read_candidate(sqlite3_stmt *st, const char *month, struct migration *m)
 	m->latency_ms = m->probe_loss = -1;
 }
 
+/* The wave's candidates from MONTH's plan (see migjournal.h); *V is
+ * malloc'd. */
 enum perr_code
 mj_candidates(struct store *s, const char *month, struct migration **v,
 	      size_t *n, struct perr *e)
@@ -235,6 +244,7 @@ mj_candidates(struct store *s, const char *month, struct migration **v,
 						     "wave candidates");
 }
 
+/* Migration MID's steps in order; *V is malloc'd. */
 enum perr_code
 mj_steps(struct store *s, long long mid, struct mig_step **v, size_t *n,
 	 struct perr *e)
@@ -276,6 +286,7 @@ mj_steps(struct store *s, long long mid, struct mig_step **v, size_t *n,
 						     "journal: steps");
 }
 
+/* Journal a step as started, before it is taken; its row id in *ID. */
 enum perr_code
 mj_step_begin(struct store *s, long long mid, const char *step,
 	      const char *region, const char *zone, const char *target,
@@ -302,6 +313,7 @@ mj_step_begin(struct store *s, long long mid, const char *step,
 	return P_OK;
 }
 
+/* Journal step ID's end: its state, class, code and detail. */
 enum perr_code
 mj_step_end(struct store *s, long long id, const char *state,
 	    const char *cls, const char *code, const char *detail,
@@ -323,6 +335,7 @@ mj_step_end(struct store *s, long long id, const char *state,
 	return run(s, st, "journal: step end", e);
 }
 
+/* One latency_probe row per probe of R, in one transaction. */
 enum perr_code
 mj_probes(struct store *s, long long mid, const char *region,
 	  const char *zone, const char *target, const char *vantage,

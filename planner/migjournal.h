@@ -7,6 +7,8 @@
  *
  * Ownership: the arrays returned by mj_open(), mj_candidates() and
  * mj_steps() are malloc'd; the caller frees them with free().
+ *
+ * Owned by the migration work.
  */
 #ifndef PLANNER_MIGJOURNAL_H
 #define PLANNER_MIGJOURNAL_H

@@ -2,6 +2,8 @@
  * migrate.c - the wave: which moves, in what order, and each move's
  * course from the journal to done.  The steps themselves are in
  * migstep.c.  See migrate.h.
+ *
+ * Owned by the migration work.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "log.h"
 #include "migrate_int.h"
 
+/* The defaults of cli.md and migrate.h. */
 void
 migrate_opts_default(struct migrate_opts *o)
 {
@@ -26,6 +29,8 @@ migrate_opts_default(struct migrate_opts *o)
 	probe_opts_default(&o->probe);
 }
 
+/* Check the options, find the credentials and make the clients; on
+ * failure nothing is left allocated. */
 enum perr_code
 migrate_open(struct migrate **wp, const struct migrate_opts *o, FILE *out,
 	     struct perr *e)
@@ -53,6 +58,7 @@ migrate_open(struct migrate **wp, const struct migrate_opts *o, FILE *out,
 	return P_OK;
 }
 
+/* Release the wave's clients and credentials (NULL is fine). */
 void
 migrate_free(struct migrate *w)
 {
@@ -67,12 +73,14 @@ migrate_free(struct migrate *w)
 
 /* ---- helpers shared with migstep.c ---------------------------------- */
 
+/* The instant MS milliseconds from now (ghttp_now_ms clock). */
 int64_t
 mv_deadline(long ms)
 {
 	return ghttp_now_ms() + ms;
 }
 
+/* The request id of STEP on NAME in ZONE for this move. */
 void
 mv_rid(const struct move *mv, char out[REQID_LEN + 1], const char *step,
        const char *zone, const char *name)
@@ -83,6 +91,7 @@ mv_rid(const struct move *mv, char out[REQID_LEN + 1], const char *step,
 	reqid_make(out, parts, 5);
 }
 
+/* Journal (unless a dry run) and log the start of a step. */
 enum perr_code
 mv_begin(struct move *mv, const char *step, const char *region,
 	 const char *zone, const char *target, const char *rid,
@@ -97,6 +106,7 @@ mv_begin(struct move *mv, const char *step, const char *region,
 			     rid, id, e);
 }
 
+/* Journal (unless a dry run) the end of step ID; log it unless done. */
 enum perr_code
 mv_end(struct move *mv, long long id, const char *state, const char *cls,
        const char *code, const char *detail, struct perr *e)
@@ -110,6 +120,7 @@ mv_end(struct move *mv, long long id, const char *state, const char *cls,
 	return mj_step_end(mv->w->s, id, state, cls, code, detail, e);
 }
 
+/* Write the move's row (unless a dry run); FINISHED closes it. */
 enum perr_code
 mv_save(struct move *mv, int finished, struct perr *e)
 {
@@ -118,6 +129,7 @@ mv_save(struct move *mv, int finished, struct perr *e)
 	return mj_update(mv->w->s, &mv->m, finished, e);
 }
 
+/* Whether ZONE is already ruled out for this move. */
 int
 mv_zone_skipped(const struct replay *r, const char *zone)
 {
@@ -129,6 +141,7 @@ mv_zone_skipped(const struct replay *r, const char *zone)
 	return 0;
 }
 
+/* Whether REGION is already ruled out for this move. */
 int
 mv_region_skipped(const struct replay *r, const char *region)
 {
@@ -140,6 +153,7 @@ mv_region_skipped(const struct replay *r, const char *region)
 	return 0;
 }
 
+/* Rule ZONE out for this move. */
 void
 mv_skip_zone(struct replay *r, const char *zone)
 {
@@ -147,6 +161,7 @@ mv_skip_zone(struct replay *r, const char *zone)
 		snprintf(r->skip_zone[r->nskip_zone++], 48, "%s", zone);
 }
 
+/* Rule REGION out for this move. */
 void
 mv_skip_region(struct replay *r, const char *region)
 {
@@ -463,6 +478,8 @@ start_new(struct migrate *w, const char *month, struct perr *e)
 	return rc;
 }
 
+/* Resume the open moves, then start new ones from MONTH's plan, up to
+ * max_migrations in all; alerts go to ALERTS, counts to ST. */
 enum perr_code
 migrate_run(struct migrate *w, struct store *s,
 	    const struct region_catalog *cat, const char *month,

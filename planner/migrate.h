@@ -41,6 +41,8 @@
  * client; migrate_free() releases them.  Prints only to the FILE given
  * to migrate_open() (dry-run calls, the wave's outcome) and through
  * log.h; alerts go to the caller's struct alerts.
+ *
+ * Owned by the migration work.
  */
 #ifndef PLANNER_MIGRATE_H
 #define PLANNER_MIGRATE_H

@@ -1,6 +1,8 @@
 /*
  * migrate_int.h - what migrate.c and migstep.c share: the wave, one move,
  * and the journal's replay.  Not for other modules.
+ *
+ * Owned by the migration work.
  */
 #ifndef PLANNER_MIGRATE_INT_H
 #define PLANNER_MIGRATE_INT_H

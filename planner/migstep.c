@@ -4,6 +4,8 @@
  * is journaled before and after (mv_begin, mv_end), and each is safe to
  * repeat: it looks before it acts and its writes carry a request id.
  * See migrate.h for the order and migrate.c for the driver.
+ *
+ * Owned by the migration work.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +53,7 @@ settle(struct move *mv, enum perr_code rc, struct gcp_op *op,
 	return P_OK;
 }
 
+/* The new VM's name: the source's, cut to fit, then "-REGION". */
 void
 mv_new_name(const struct migration *m, const char *region, char out[64])
 {
@@ -715,6 +718,8 @@ resume_vm(struct move *mv, enum place_result *res, struct perr *e)
 	return P_OK;
 }
 
+/* Try the candidates (a VM left by an earlier run first) until one is
+ * validated (*RES = PLACE_OK) or none is left; see migrate.h. */
 enum perr_code
 mv_place(struct move *mv, enum place_result *res, struct perr *e)
 {
@@ -927,6 +932,9 @@ report_done(struct move *mv)
 		"stopped");
 }
 
+/* After validation: the pairing label moves, the old VM stops (and is
+ * deleted if asked), each step skipped if the journal says it is done;
+ * the move is then done. */
 enum perr_code
 mv_finish(struct move *mv, struct perr *e)
 {

@@ -392,7 +392,6 @@ run_wave(struct run *r, struct perr *e)
 
 	if (r->wave == NULL)
 		return P_OK;
-	runctl_signals(r->store.db);
 	rc = migrate_run(r->wave, &r->store, resolver_regions(r->resolver),
 			 r->plan.month, r->run_id, &r->alerts, &st, e);
 	log_info("wave: %d resumed, %d started, %d moved, %d failed, %d "

@@ -1,5 +1,7 @@
 /*
  * probe.c - timed TCP handshakes, here or on the GPU host.  See probe.h.
+ *
+ * Owned by the migration work.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,6 +59,7 @@ const char probe_remote_script[] =
 "  i=$((i + 1)); sleep \"$(printf '0.%03d' \"$g\")\"\n"
 "done\n";
 
+/* The defaults of probe.h: 10 probes, 2 s timeout, 100 ms apart. */
 void
 probe_opts_default(struct probe_opts *o)
 {
@@ -65,6 +68,7 @@ probe_opts_default(struct probe_opts *o)
 	o->interval_ms = 100;
 }
 
+/* Whether S is an IPv4 or IPv6 address literal (never a name). */
 int
 probe_is_ip(const char *s)
 {
@@ -82,6 +86,7 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* R's median (over successes only; -1 without any) and loss. */
 void
 probe_finish(struct probe_result *r)
 {
@@ -95,6 +100,7 @@ probe_finish(struct probe_result *r)
 	r->loss = r->sent > 0 ? (double)(r->sent - r->ok) / r->sent : 1;
 }
 
+/* The verdict: too few successes, then too much loss, then the median. */
 enum probe_verdict
 probe_judge(const struct probe_result *r, double threshold_ms,
 	    double max_loss)
@@ -106,6 +112,7 @@ probe_judge(const struct probe_result *r, double threshold_ms,
 	return r->median_ms > threshold_ms ? PROBE_SLOW : PROBE_PASS;
 }
 
+/* The verdict in words, for the journal and alerts. */
 const char *
 probe_verdict_name(enum probe_verdict v)
 {
@@ -205,6 +212,8 @@ check_opts(const struct probe_opts *o, int port, struct perr *e)
 	return P_OK;
 }
 
+/* N timed handshakes from this host to ADDR:PORT into R; P_EUSAGE when
+ * ADDR is not an IP literal or the options are out of range. */
 enum perr_code
 probe_local(const char *addr, int port, const struct probe_opts *o,
 	    struct probe_result *r, struct perr *e)
@@ -275,6 +284,8 @@ put(char *buf, size_t n, size_t *used, const char *fmt, ...)
 	return at;
 }
 
+/* The ssh command line of probe_ssh; -1 with E when anything from the
+ * inventory is not a plain host, IP literal or number. */
 int
 probe_ssh_argv(const char *ssh_host, int ssh_port, const char *addr,
 	       int port, const struct probe_opts *o, char *buf, size_t n,
@@ -314,6 +325,7 @@ probe_ssh_argv(const char *ssh_host, int ssh_port, const char *addr,
 	return k;
 }
 
+/* R from the remote script's output; SENT probes were asked for. */
 void
 probe_parse(const char *text, int sent, struct probe_result *r)
 {
@@ -410,6 +422,8 @@ spawn_ssh(char **argv, int *out_fd)
 	return pid;
 }
 
+/* Run the probe script on the GPU host through ssh and read its
+ * results; P_EIO when ssh ran nothing or reported no probe at all. */
 enum perr_code
 probe_ssh(const char *ssh_host, int ssh_port, const char *addr, int port,
 	  const struct probe_opts *o, struct probe_result *r,

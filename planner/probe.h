@@ -21,6 +21,8 @@
  *     inventory can inject shell text.
  *
  * No state; never prints.  probe_ssh runs the program "ssh" from PATH.
+ *
+ * Owned by the migration work.
  */
 #ifndef PLANNER_PROBE_H
 #define PLANNER_PROBE_H

@@ -1,5 +1,7 @@
 /*
  * reqid.c - deterministic request ids.  See reqid.h.
+ *
+ * Owned by the migration work.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,7 @@ hexval(char c)
 	return c >= 'a' ? c - 'a' + 10 : c - '0';
 }
 
+/* The request id of the step named by PARTS (see reqid.h). */
 void
 reqid_make(char out[REQID_LEN + 1], const char *const *parts, int nparts)
 {
@@ -38,6 +41,7 @@ reqid_make(char out[REQID_LEN + 1], const char *const *parts, int nparts)
 	out[o] = '\0';
 }
 
+/* Whether S looks like a lowercase UUID and is not the zero UUID. */
 int
 reqid_valid(const char *s)
 {

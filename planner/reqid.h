@@ -11,6 +11,8 @@
  * The UUID is the first 128 bits of SHA-256 of that text with the
  * version set to 8 ("custom", RFC 9562) and the RFC 4122 variant, so it
  * is never the zero UUID, which the API refuses.  No I/O, no state.
+ *
+ * Owned by the migration work.
  */
 #ifndef PLANNER_REQID_H
 #define PLANNER_REQID_H

@@ -2,6 +2,8 @@
  * test_gauth.c - credentials: base64url, the RS256 JWT (verified here
  * with the public key), and which secret files are refused.  No network:
  * nothing here exchanges a token.
+ *
+ * Owned by the migration work.
  */
 #include <fcntl.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
  * test_gcp.c - the GCP client's pure parts: error bodies and their
  * classes (pitfall B08), operations, instances, quotas, vCPUs from a
  * machine type, names, request ids and the URL policy.
+ *
+ * Owned by the migration work.
  */
 #include <stdlib.h>
 

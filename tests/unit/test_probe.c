@@ -2,6 +2,8 @@
  * test_probe.c - latency probes: the statistics (pitfall B12), the
  * verdict, the remote script's output, the ssh command line (no
  * injection), and real handshakes on loopback.
+ *
+ * Owned by the migration work.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
