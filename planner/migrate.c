@@ -499,6 +499,12 @@ migrate_run(struct migrate *w, struct store *s,
 	if (w->stop)
 		log_warn("wave stopped early: a project-wide quota is "
 			 "exhausted");
+	fprintf(w->out, "wave%s: %d resumed, %d started, %d %s, %d failed "
+		"(%d rolled back), %d refused%s\n", w->o.dry_run ?
+		" (dry run)" : "", w->st.resumed, w->st.started, w->st.done,
+		w->o.dry_run ? "would move" : "moved", w->st.failed,
+		w->st.rollbacks, w->st.refused, rc ? "; stopped on an error" :
+		"");
 	*st = w->st;
 	fflush(w->out);
 	return rc;

@@ -917,7 +917,7 @@ report_done(struct move *mv)
 {
 	struct migrate *w = mv->w;
 
-	log_warn("%s: %s to %s in %s", mv->m.vm_name, w->o.dry_run ?
+	log_info("%s: %s to %s in %s", mv->m.vm_name, w->o.dry_run ?
 		 "would move" : "moved", mv->m.new_name, mv->m.to_zone);
 	if (w->o.dry_run) {
 		fprintf(w->out, "would move %s (%s) to %s (%s)\n",

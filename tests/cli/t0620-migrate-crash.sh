@@ -101,4 +101,25 @@ crash label-old-after 'POST .*/instances/feeder-a/setLabels' after RUNNING
 crash stop-before 'POST .*/instances/feeder-a/stop' before RUNNING
 crash stop-after 'POST .*/instances/feeder-a/stop' after TERMINATED
 crash stop-wait 'POST .*/operations/.*-stop/wait' before TERMINATED
+
+# SIGTERM while a request is in flight: the transfer is abandoned at
+# once, the move left open, exit 1; the next run finishes it.
+start_stub --control '{"hang": {"match": "POST .*/zones/[^/]*/instances\\?",
+	"when": "after"}}'
+DB=$T/term.db
+# shellcheck disable=SC2086
+"$PLANNER" --db "$DB" --month 2025-06 $INPUTS >/dev/null 2>&1
+mig_bg --max-migrations 1
+wait_held
+kill -TERM "$MIGPID"
+wait "$MIGPID"
+expect_eq "SIGTERM: exit 1" "$?" 1
+check "SIGTERM: said so" grep -q "left open; the next run resumes it): \
+stopped by signal 15" "$T/bg.err"
+ctl '{"release": true, "drop": true}'
+expect_eq "SIGTERM: the move is open" "$(q "SELECT state FROM migration")" \
+	started
+expect_status 0 "SIGTERM: the re-run finishes" mig --max-migrations 1
+expect_eq "SIGTERM: one new VM" "$(new_vms feeder-a)" $NEW
+expect_eq "SIGTERM: made once" "$(creates)" 1
 finish
