@@ -132,6 +132,13 @@ expect_eq "largest savings first" "$(grep -o \
 	"$T/out" | uniq | sed 's/.*instances.//' | tr '\n' ' ')" \
 	"cpu-worker-02 cpu-worker-25 "
 
+expect_status 0 "--help" "$PLANNER" --help
+for o in --migrate --dry-run --max-migrations --project --api-endpoint \
+    --access-token-file --latency-threshold-ms --probe-via --probe-port \
+    --delete-source --allow-local-ssd; do
+	check "--help lists $o" grep -q -- "$o" "$T/out"
+done
+
 # Usage errors, before any work.
 expect_status 2 "plain http to another host" mig \
 	--api-endpoint http://192.0.2.1:80
