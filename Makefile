@@ -13,7 +13,8 @@ MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/planner
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = sqlite3 libcurl libcjson cairo pangocairo libmaxminddb
+PKGS     = sqlite3 libcurl libcjson libcrypto cairo pangocairo \
+           libmaxminddb
 WARN     = -std=c17 -Wall -Wextra -Werror -Wstrict-prototypes \
            -Wformat-security -Wvla -Wwrite-strings -Wshadow
 DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

@@ -33,4 +33,17 @@
 /* A location string from an inventory. */
 #define LIM_LOCATION		512
 
+/* One HTTP response body from the GCP API or a token endpoint.  The
+ * largest real answers are instance lists and zone lists of a few
+ * hundred kilobytes; 8 MiB bounds memory with room to spare. */
+#define LIM_HTTP_BODY		(8L * 1024 * 1024)
+
+/* A service-account key file (about 2.4 KB) or an access-token file
+ * (a token is a few hundred bytes, at most 2 KB per Google's docs). */
+#define LIM_KEY_FILE		(64 * 1024)
+
+/* The output of a latency probe run on the GPU host through ssh: one
+ * short line per probe. */
+#define LIM_PROBE_OUTPUT	(64 * 1024)
+
 #endif

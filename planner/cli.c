@@ -20,9 +20,12 @@ enum opt_id {
 	O_CONFIG = O_FIRST, O_DB, O_VAST_INST, O_GCP_INST, O_GCP_BILL,
 	O_VAST_BILL, O_MONTH, O_PLAN_JSON, O_PAIR_LABEL, O_RATE_CROSS,
 	O_RATE_SAME, O_KEEP_GOING, O_MIGRATE, O_DRY_RUN, O_HELP, O_VERSION,
-	O_RATE_CARD, O_METRICS, O_WEBHOOK, O_LOG_FORMAT, O_VAST_INST_GLOB, O_GCP_INST_GLOB,
-	O_GCP_BILL_GLOB, O_VAST_BILL_GLOB, O_GEOIP, O_ALLOW_REGIONS,
-	O_EXCLUDE_REGIONS,
+	O_RATE_CARD, O_METRICS, O_WEBHOOK, O_LOG_FORMAT, O_VAST_INST_GLOB,
+	O_GCP_INST_GLOB, O_GCP_BILL_GLOB, O_VAST_BILL_GLOB, O_GEOIP,
+	O_ALLOW_REGIONS, O_EXCLUDE_REGIONS,
+	/* The wave's options: contiguous, see apply(). */
+	O_PROJECT, O_API_ENDPOINT, O_TOKEN_FILE, O_MAX_MIGRATIONS, O_LATENCY,
+	O_PROBE_VIA, O_PROBE_PORT, O_DELETE_SOURCE, O_ALLOW_LOCAL_SSD,
 	O_QUIET = 'q', O_VERBOSE = 'v'
 };
 
@@ -52,6 +55,15 @@ static const struct option longopts[] = {
 	{ "keep-going", no_argument, NULL, O_KEEP_GOING },
 	{ "migrate", no_argument, NULL, O_MIGRATE },
 	{ "dry-run", no_argument, NULL, O_DRY_RUN },
+	{ "project", required_argument, NULL, O_PROJECT },
+	{ "api-endpoint", required_argument, NULL, O_API_ENDPOINT },
+	{ "access-token-file", required_argument, NULL, O_TOKEN_FILE },
+	{ "max-migrations", required_argument, NULL, O_MAX_MIGRATIONS },
+	{ "latency-threshold-ms", required_argument, NULL, O_LATENCY },
+	{ "probe-via", required_argument, NULL, O_PROBE_VIA },
+	{ "probe-port", required_argument, NULL, O_PROBE_PORT },
+	{ "delete-source", no_argument, NULL, O_DELETE_SOURCE },
+	{ "allow-local-ssd", no_argument, NULL, O_ALLOW_LOCAL_SSD },
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "verbose", no_argument, NULL, O_VERBOSE },
 	{ "help", no_argument, NULL, O_HELP },
@@ -64,6 +76,8 @@ cli_usage(FILE *f)
 {
 	fputs(
 "usage: planner [OPTIONS]                  import, resolve, pair, estimate\n"
+"       planner --migrate [--dry-run] [OPTIONS]\n"
+"                                          the same, then a cleanup wave\n"
 "       planner resolve [--json] [--explain] [--ip ADDR] [--geoip FILE]\n"
 "               [--allow-regions LIST] [--exclude-regions LIST]\n"
 "               [--file FILE | [--] LOCATION...]\n"
@@ -116,6 +130,31 @@ cli_usage(FILE *f)
 "  --alert-webhook URL     POST the run's alerts as JSON (with retries)\n"
 "  --log-format text|json  format of messages on stderr (default text)\n"
 "\n"
+"Cleanup wave (--migrate: move the worst cross-region VMs through the GCP\n"
+"API; largest saving first):\n"
+"  --migrate               after the nightly run, move up to\n"
+"                          --max-migrations VMs next to their GPU\n"
+"  --dry-run               print the API calls (METHOD PATH) the wave\n"
+"                          would make; send only reads, change nothing\n"
+"  --max-migrations N      VMs to move in this wave (default 5)\n"
+"  --project ID            GCP project (default: from each VM's selfLink)\n"
+"  --api-endpoint URL      instead of https://compute.googleapis.com\n"
+"                          (plain http only to 127.0.0.1 or [::1])\n"
+"  --access-token-file F   a bearer token (mode 600); else\n"
+"                          GOOGLE_OAUTH_ACCESS_TOKEN, else the key file\n"
+"                          named by GOOGLE_APPLICATION_CREDENTIALS\n"
+"  --latency-threshold-ms MS\n"
+"                          GPU-to-new-VM median above this: roll back\n"
+"                          (default 20)\n"
+"  --probe-via local|ssh   measure from this host (the VM's networkIP) or\n"
+"                          from the GPU host through its Vast ssh host\n"
+"                          and port (the VM's natIP; default ssh)\n"
+"  --probe-port PORT       TCP port probed on the new VM (default 22)\n"
+"  --delete-source         delete the old VM after validation (default:\n"
+"                          stop it)\n"
+"  --allow-local-ssd       also move VMs with local SSDs (their data is\n"
+"                          not carried)\n"
+"\n"
 "General:\n"
 "  --config FILE           settings file of 'option = value' lines\n"
 "                          (default: /etc/planner.conf, else\n"
@@ -124,10 +163,10 @@ cli_usage(FILE *f)
 "  -v, --verbose           more detail on stderr\n"
 "  --help, --version\n"
 "\n"
-"Exit status: 0 done; 1 runtime failure (I/O, database, refused input);\n"
-"2 usage error; 3 done with alerts (unmapped locations, rejected rows);\n"
-"4 another run holds the database.\n"
-"Not in this version: --migrate and 'planner report' (see README).\n",
+"Exit status: 0 done; 1 runtime failure (I/O, database, refused input,\n"
+"GCP API); 2 usage error; 3 done with alerts (unmapped locations,\n"
+"rejected rows, latency above threshold, a move rolled back or failed);\n"
+"4 another run holds the database.\n",
 	    f);
 }
 
@@ -139,6 +178,61 @@ add_file(struct file_list *l, const char *path, const char *opt,
 		return perr_set(e, P_EUSAGE, "--%s: at most %d files", opt,
 				CLI_MAX_FILES);
 	l->path[l->n++] = path;
+	return P_OK;
+}
+
+/* ARG must be an integer in [LO, HI]. */
+static enum perr_code
+check_int(const char *arg, const char *opt, long lo, long hi,
+	  struct perr *e)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno || v < lo || v > hi)
+		return perr_set(e, P_EUSAGE, "--%s '%s': expected a whole "
+				"number from %ld to %ld", opt, arg, lo, hi);
+	return P_OK;
+}
+
+/* The wave's options, checked as they are given. */
+static enum perr_code
+apply_wave(struct options *o, int id, const char *arg, struct perr *e)
+{
+	int64_t v;
+	const char *why = "negative";
+
+	switch (id) {
+	case O_PROJECT: o->project = arg; break;
+	case O_API_ENDPOINT: o->api_endpoint = arg; break;
+	case O_TOKEN_FILE: o->access_token_file = arg; break;
+	case O_MAX_MIGRATIONS:
+		o->max_migrations = arg;
+		return check_int(arg, "max-migrations", 0, 1000, e);
+	case O_PROBE_PORT:
+		o->probe_port = arg;
+		return check_int(arg, "probe-port", 1, 65535, e);
+	case O_LATENCY:
+		o->latency_threshold_ms = arg;
+		if (dec_parse(arg, strlen(arg), 3, DEC_STRICT, &v, &why) ||
+		    v < 0)
+			return perr_set(e, P_EUSAGE, "--latency-threshold-ms "
+					"'%s': expected milliseconds such as "
+					"20 or 7.5 (%s)", arg, why);
+		break;
+	case O_PROBE_VIA:
+		if (strcmp(arg, "local") != 0 && strcmp(arg, "ssh") != 0)
+			return perr_set(e, P_EUSAGE, "--probe-via '%s': "
+					"expected local or ssh", arg);
+		o->probe_via = arg;
+		break;
+	case O_DELETE_SOURCE: o->delete_source = 1; break;
+	case O_ALLOW_LOCAL_SSD: o->allow_local_ssd = 1; break;
+	default:
+		return perr_set(e, P_EUSAGE, "unknown option (try --help)");
+	}
 	return P_OK;
 }
 
@@ -191,6 +285,8 @@ check_nonempty(const char *arg, const char *opt, struct perr *e)
 static enum perr_code
 apply(struct options *o, int id, const char *arg, struct perr *e)
 {
+	if (id >= O_PROJECT && id <= O_ALLOW_LOCAL_SSD)
+		return apply_wave(o, id, arg, e);
 	switch (id) {
 	case O_CONFIG: o->config = arg; break;
 	case O_DB:
@@ -467,11 +563,17 @@ cli_parse(int argc, char **argv, struct options *o, struct perr *e)
 	WIN(version); WIN(verbosity); WIN(metrics_file); WIN(alert_webhook);
 	WIN(log_format); WIN(vast_instances_glob); WIN(gcp_instances_glob);
 	WIN(geoip); WIN(allow_regions); WIN(exclude_regions);
+	WIN(project); WIN(api_endpoint); WIN(access_token_file);
+	WIN(max_migrations); WIN(latency_threshold_ms); WIN(probe_via);
+	WIN(probe_port); WIN(delete_source); WIN(allow_local_ssd);
 #undef WIN
 #define WIN_LIST(f) if (cmd.f.n) o->f = cmd.f
 	WIN_LIST(gcp_billing); WIN_LIST(vast_billing);
 	WIN_LIST(gcp_billing_glob); WIN_LIST(vast_billing_glob);
 #undef WIN_LIST
 	o->config = cfg;
+	if (o->dry_run && !o->migrate)
+		return perr_set(e, P_EUSAGE, "--dry-run applies to --migrate "
+				"(try --help)");
 	return P_OK;
 }

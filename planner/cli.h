@@ -48,6 +48,16 @@ struct options {
 	int keep_going;
 	int verbosity;			/* -1 quiet, 0 normal, 1+ verbose */
 	int migrate, dry_run;
+	/* The cleanup wave (--migrate); numbers as text, checked when
+	 * parsed (cli_parse) and converted by nightly.c. */
+	const char *project;
+	const char *api_endpoint;
+	const char *access_token_file;
+	const char *max_migrations;
+	const char *latency_threshold_ms;
+	const char *probe_via;		/* "local" or "ssh" */
+	const char *probe_port;
+	int delete_source, allow_local_ssd;
 	int help, version;
 	char *owned[CLI_MAX_FILES * 2 + 32];	/* settings-file values */
 	int nowned;

@@ -32,9 +32,6 @@ run_options(int argc, char **argv)
 	} else if (o.version) {
 		printf("planner %s\n", PLANNER_VERSION);
 		status = EXIT_DONE;
-	} else if (o.migrate) {
-		log_error("--migrate is not available in this version");
-		status = EXIT_USAGE;
 	} else {
 		log_set_level(o.verbosity < 0 ? LOG_ERROR :
 			      o.verbosity == 0 ? LOG_WARN :

@@ -22,6 +22,7 @@
 #include "import.h"
 #include "log.h"
 #include "metrics.h"
+#include "migrate.h"
 #include "outfile.h"
 #include "money.h"
 #include "nightly.h"
@@ -39,6 +40,7 @@ struct run {
 	struct alerts alerts;
 	struct plan plan;
 	int planned;
+	struct migrate *wave;	/* with --migrate */
 	long long run_id;
 	long long rows_imported, rows_rejected;
 	long unmapped;
@@ -343,6 +345,61 @@ make_plan(struct run *r, struct perr *e)
 	return P_OK;
 }
 
+/* ---- the cleanup wave --------------------------------------------- */
+
+/* The wave's options from the command line (already checked by cli.c). */
+static void
+wave_options(const struct options *o, struct migrate_opts *mo)
+{
+	int64_t v;
+	const char *why;
+
+	migrate_opts_default(mo);
+	mo->project = o->project;
+	mo->endpoint = o->api_endpoint;
+	mo->token_file = o->access_token_file;
+	if (o->pair_label)
+		mo->pair_label = o->pair_label;
+	if (o->max_migrations)
+		mo->max_migrations = atoi(o->max_migrations);
+	if (o->latency_threshold_ms &&
+	    dec_parse(o->latency_threshold_ms,
+		      strlen(o->latency_threshold_ms), 3, DEC_STRICT, &v,
+		      &why) == 0)
+		mo->threshold_ms = (double)v / 1000.0;
+	if (o->probe_via)
+		mo->probe_via_ssh = strcmp(o->probe_via, "ssh") == 0;
+	if (o->probe_port)
+		mo->probe_port = atoi(o->probe_port);
+	mo->delete_source = o->delete_source;
+	mo->allow_local_ssd = o->allow_local_ssd;
+	mo->dry_run = o->dry_run;
+}
+
+/* Where the wave's lines go: stdout, unless the plan JSON is there. */
+static FILE *
+wave_out(const struct options *o)
+{
+	return o->plan_json && strcmp(o->plan_json, "-") == 0 ? stderr :
+	    stdout;
+}
+
+static enum perr_code
+run_wave(struct run *r, struct perr *e)
+{
+	struct migrate_stats st;
+	enum perr_code rc;
+
+	if (r->wave == NULL)
+		return P_OK;
+	rc = migrate_run(r->wave, &r->store, resolver_regions(r->resolver),
+			 r->plan.month, r->run_id, &r->alerts, &st, e);
+	log_info("wave: %d resumed, %d started, %d moved, %d failed, %d "
+		 "refused, %d rolled back", st.resumed, st.started, st.done,
+		 st.failed, st.refused, st.rollbacks);
+	return rc;
+}
+
 /* ---- the run ------------------------------------------------------ */
 
 static void
@@ -415,15 +472,25 @@ nightly_run(const struct options *o)
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	if (o->migrate) {
+		struct migrate_opts mo;
+
+		wave_options(o, &mo);
+		if (migrate_open(&r.wave, &mo, wave_out(o), &e)) {
+			log_error("%s", e.msg);
+			return exit_for(e.code);
+		}
+	}
 	if (open_resolver(&r, &e) || runctl_lock(db, &e) ||
 	    store_open(&r.store, db, &e)) {
 		log_error("%s", e.msg);
 		resolver_free(r.resolver);
+		migrate_free(r.wave);
 		return exit_for(e.code);
 	}
 	runctl_signals(r.store.db);
 	if (store_begin_run(&r.store, &r.run_id, &e) ||
-	    import_all(&r, &e) || make_plan(&r, &e)) {
+	    import_all(&r, &e) || make_plan(&r, &e) || run_wave(&r, &e)) {
 		log_error("%s", e.msg);
 		status = exit_for(e.code);
 	} else if (r.alerts.n)
@@ -432,6 +499,7 @@ nightly_run(const struct options *o)
 	if (r.run_id)
 		finish(&r, status);
 	plan_release(&r.plan);
+	migrate_free(r.wave);
 	alerts_release(&r.alerts);
 	resolver_free(r.resolver);
 	store_close(&r.store);

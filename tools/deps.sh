@@ -4,8 +4,8 @@
 # `make demo` and `make test`).  Does nothing when all are present.
 set -eu
 need="gcc make pkg-config libsqlite3-dev libcsv-dev libcurl4-openssl-dev
-libcjson-dev libcairo2-dev libpango1.0-dev sqlite3 jq poppler-utils python3
-groff-base clang libclang-rt-14-dev libmaxminddb-dev mmdb-bin
+libcjson-dev libssl-dev libcairo2-dev libpango1.0-dev sqlite3 jq poppler-utils
+python3 openssl groff-base clang libclang-rt-14-dev libmaxminddb-dev mmdb-bin
 libmaxmind-db-writer-perl
 fonts-dejavu-core"
 missing=

@@ -13,8 +13,12 @@ expect_status 2 "missing option value" "$PLANNER" --db
 expect_status 2 "bad month" "$PLANNER" --db "$T/x.db" --month 2025-6
 expect_status 2 "bad rate" "$PLANNER" --db "$T/x.db" \
 	--rate-cross-region 1,5
-expect_status 2 "--migrate is refused, not faked" "$PLANNER" --migrate \
-	--db "$T/x.db"
+expect_status 2 "--migrate without credentials" env -u \
+	GOOGLE_OAUTH_ACCESS_TOKEN -u GOOGLE_APPLICATION_CREDENTIALS \
+	"$PLANNER" --migrate --db "$T/nocred.db"
+check "missing credentials explained" grep -q "no GCP credentials" "$T/err"
+check "no database made before the check" test ! -e "$T/nocred.db"
+expect_status 2 "--dry-run alone" "$PLANNER" --dry-run --db "$T/x.db"
 expect_status 1 "database in a missing directory" "$PLANNER" \
 	--db "$T/no/such/dir/p.db"
 
@@ -30,6 +34,27 @@ expect_status 0 "settings file" "$PLANNER" --config "$T/planner.conf" \
 check "settings file named the database" test -f "$T/conf.db"
 expect_eq "command line wins" \
 	"$(jq -r .rates.cross_region_usd_per_gb "$T/plan.json")" 0.03
+# A long settings file, then a flag whose id is a character (-q).
+{
+	echo "db = $T/long.db"
+	for k in month=2025-06 pair-label=paired-gpu rate-cross-region=0.01 \
+	    rate-same-region=0 metrics-file=$T/m.prom log-format=text \
+	    project=p api-endpoint=http://127.0.0.1:9 \
+	    access-token-file=$T/none max-migrations=1 \
+	    latency-threshold-ms=20 probe-via=local probe-port=22 \
+	    vast-instances-glob=$T/none* gcp-instances-glob=$T/none* \
+	    alert-webhook=http://127.0.0.1:9/x allow-regions=us-central1 \
+	    exclude-regions=asia-east1 plan-json=$T/long.json; do
+		echo "${k%%=*} = ${k#*=}"
+	done
+	echo "quiet = true"
+} >"$T/long.conf"
+expect_status 0 "a long settings file ending in quiet" "$PLANNER" \
+	--config "$T/long.conf"
+printf 'quiet = true\nquiet = true\n' >"$T/twice.conf"
+expect_status 2 "a flag set twice" "$PLANNER" --config "$T/twice.conf"
+check "set twice: the first line named" grep -q "first on line 1)" \
+	"$T/err"
 printf 'no-such-key = 1\n' >"$T/bad.conf"
 expect_status 2 "unknown setting" "$PLANNER" --config "$T/bad.conf"
 check "unknown setting has its line" grep -q "bad.conf:1" "$T/err"

@@ -95,25 +95,28 @@ expect_eq "May is there, without a plan" \
 expect_eq "two markers" "$(fills "$DARK" "$T/rg/hit_rate.svg")" 3
 expect_eq "two projected bars" "$(fills "$LIGHT" "$T/rg/savings.svg")" 3
 
-# ---- the journals other work adds, once they exist
+# ---- the wave's journals (sql/005_migrate.sql), as it writes them
 sqlite3 "$T/p.db" <<'EOF'
-CREATE TABLE migration (vm_name TEXT, from_zone TEXT, to_zone TEXT,
-  state TEXT, finished_at TEXT, savings_micro INTEGER);
-INSERT INTO migration VALUES
-  ('cpu-worker-02', 'us-central1-b', 'northamerica-northeast1-a', 'done',
+INSERT INTO migration(uid, project, vm_name, from_zone, from_region, gpu_id,
+  best_region, best_zone, image_name, to_zone, state, started_at,
+  finished_at, savings_micro) VALUES
+  ('u1', 'acme', 'cpu-worker-02', 'us-central1-b', 'us-central1', 1,
+   'northamerica-northeast1', 'northamerica-northeast1-a', 'i1',
+   'northamerica-northeast1-a', 'done', '2025-04-20T09:00:00Z',
    '2025-04-20T10:00:00Z', 156280000),
-  ('cpu-worker-25', 'us-central1-a', 'us-east1-b', 'done',
-   '2025-06-12T10:00:00Z', 135650000),
-  ('cpu-worker-04', 'us-central1-f', 'us-south1-a', 'rolled-back',
-   '2025-06-13T10:00:00Z', 131150000);
-CREATE TABLE latency_probe (region TEXT, rtt_ms REAL, measured_at TEXT);
-INSERT INTO latency_probe VALUES
-  ('northamerica-northeast1', 3.1, '2025-06-01T00:00:00Z'),
-  ('northamerica-northeast1', 2.9, '2025-06-02T00:00:00Z'),
-  ('northamerica-northeast1', 4.4, '2025-06-03T00:00:00Z'),
-  ('us-east1', 24.0, '2025-06-03T00:00:00Z'),
-  ('us-east1', NULL, '2025-06-04T00:00:00Z'),
-  ('us-east1', 8.0, '2025-05-04T00:00:00Z');
+  ('u2', 'acme', 'cpu-worker-25', 'us-central1-a', 'us-central1', 2,
+   'us-east1', 'us-east1-b', 'i2', 'us-east1-b', 'done',
+   '2025-06-12T09:00:00Z', '2025-06-12T10:00:00Z', 135650000),
+  ('u3', 'acme', 'cpu-worker-04', 'us-central1-f', 'us-central1', 3,
+   'us-south1', 'us-south1-a', 'i3', 'us-south1-a', 'rolled-back',
+   '2025-06-13T09:00:00Z', '2025-06-13T10:00:00Z', 131150000);
+INSERT INTO latency_probe(region, vantage, rtt_ms, measured_at) VALUES
+  ('northamerica-northeast1', 'ssh', 3.1, '2025-06-01T00:00:00Z'),
+  ('northamerica-northeast1', 'ssh', 2.9, '2025-06-02T00:00:00Z'),
+  ('northamerica-northeast1', 'ssh', 4.4, '2025-06-03T00:00:00Z'),
+  ('us-east1', 'ssh', 24.0, '2025-06-03T00:00:00Z'),
+  ('us-east1', 'ssh', NULL, '2025-06-04T00:00:00Z'),
+  ('us-east1', 'ssh', 8.0, '2025-05-04T00:00:00Z');
 EOF
 expect_status 0 "the June report with journals" \
 	"$PLANNER" report --db "$T/p.db" --month 2025-06 --out "$T/rj" --json

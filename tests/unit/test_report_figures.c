@@ -92,8 +92,9 @@ test_summary(void)
 	CHECK(!f.months[1].has_plan && !f.months[1].has_hit_rate);
 	CHECK_INT(f.months[0].hit_bp, 1111);	/* 1 of 9, rounded */
 	CHECK_INT(f.months[2].projected_micro, 40000000);
-	/* no journals: nothing realised, no migrations, no latency */
-	CHECK(!f.has_migration_journal && !f.has_latency_journal);
+	/* empty journals (the wave's schema makes the tables): nothing
+	 * realised, no migrations, no latency */
+	CHECK(f.has_migration_journal && f.has_latency_journal);
 	CHECK_INT(f.realised_micro, 0);
 	CHECK_INT(f.nmigrations, 0);
 	CHECK_INT(f.nlatency, 0);
@@ -142,23 +143,26 @@ test_journals(void)
 {
 	struct report_figures f;
 
-	sql("CREATE TABLE migration (vm_name TEXT, from_zone TEXT, "
-	    "to_zone TEXT, state TEXT, finished_at TEXT, savings_micro "
-	    "INTEGER)");
-	sql("INSERT INTO migration VALUES "
-	    "('a', 'us-central1-a', 'us-east1-b', 'done', "
-	    "'2025-04-20T10:00:00Z', 5000000), "
-	    "('b', 'us-central1-a', 'us-east1-b', 'done', "
-	    "'2025-06-02T10:00:00Z', 7000000), "
-	    "('c', 'us-central1-a', 'us-east1-b', 'failed', "
-	    "'2025-05-02T10:00:00Z', 9000000)");
-	sql("CREATE TABLE latency_probe (region TEXT, rtt_ms REAL, "
-	    "measured_at TEXT)");
-	sql("INSERT INTO latency_probe VALUES "
-	    "('r1', 5, '2025-06-01'), ('r1', 1, '2025-06-01'), "
-	    "('r1', 3, '2025-06-02'), ('r1', 2, '2025-06-03'), "
-	    "('r1', NULL, '2025-06-03'), ('r1', 100, '2025-05-03'), "
-	    "('r2', 30, '2025-06-09')");
+	/* The wave's journal (sql/005_migrate.sql), as it writes it. */
+#define MIG "INSERT INTO migration(uid, project, vm_name, from_zone, " \
+	"from_region, gpu_id, best_region, best_zone, image_name, to_zone, " \
+	"state, started_at, finished_at, savings_micro) VALUES "
+	sql(MIG "('u1', 'p', 'a', 'us-central1-a', 'us-central1', 1, "
+	    "'us-east1', 'us-east1-b', 'i1', 'us-east1-b', 'done', "
+	    "'2025-04-20T09:00:00Z', '2025-04-20T10:00:00Z', 5000000), "
+	    "('u2', 'p', 'b', 'us-central1-a', 'us-central1', 2, "
+	    "'us-east1', 'us-east1-b', 'i2', 'us-east1-b', 'done', "
+	    "'2025-06-02T09:00:00Z', '2025-06-02T10:00:00Z', 7000000), "
+	    "('u3', 'p', 'c', 'us-central1-a', 'us-central1', 3, "
+	    "'us-east1', 'us-east1-b', 'i3', 'us-east1-b', 'failed', "
+	    "'2025-05-02T09:00:00Z', '2025-05-02T10:00:00Z', 9000000)");
+#undef MIG
+	sql("INSERT INTO latency_probe(region, vantage, rtt_ms, measured_at) "
+	    "VALUES ('r1', 'ssh', 5, '2025-06-01'), "
+	    "('r1', 'ssh', 1, '2025-06-01'), ('r1', 'ssh', 3, '2025-06-02'), "
+	    "('r1', 'ssh', 2, '2025-06-03'), ('r1', 'ssh', NULL, '2025-06-03'),"
+	    " ('r1', 'ssh', 100, '2025-05-03'), ('r2', 'ssh', 30, "
+	    "'2025-06-09')");
 	load("2025-06", &f);
 	CHECK(f.has_migration_journal && f.has_latency_journal);
 	/* a move counts from the month after it: April's in May and June */
