@@ -50,26 +50,46 @@ needs_escape(unsigned char c, unsigned flags)
 	return (flags & ESC_LABEL) && (c == '=' || c == ',');
 }
 
-/* Append S (N bytes) as one key part: see the key format in billing.h. */
+/* 1 when byte C of a key part is written as it is. */
+static int
+plain_byte(unsigned char c, unsigned flags)
+{
+	if (needs_escape(c, flags))
+		return 0;
+	return !(flags & ESC_LOWER) || c < 'A' || c > 'Z';
+}
+
+/* Append S (N bytes) as one key part: see the key format in billing.h.
+ * Runs of bytes kept as they are go in with one copy. */
 static int
 buf_esc(struct bill_buf *b, const char *s, size_t n, unsigned flags)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
+	size_t i = 0, run;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char x[3] = { '%', hex[c >> 4], hex[c & 15] };
+	while (i < n) {
+		unsigned char c;
 
+		for (run = i; run < n && plain_byte((unsigned char)s[run],
+						    flags); run++)
+			;
+		if (buf_add(b, s + i, run - i))
+			return -1;
+		if (run == n)
+			break;
+		c = (unsigned char)s[run];
 		if (needs_escape(c, flags)) {
+			char x[3] = { '%', hex[c >> 4], hex[c & 15] };
+
 			if (buf_add(b, x, 3))
 				return -1;
-			continue;
+		} else {
+			char lower = (char)(c - 'A' + 'a');
+
+			if (buf_add(b, &lower, 1))
+				return -1;
 		}
-		if ((flags & ESC_LOWER) && c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (buf_add(b, (const char *)&c, 1))
-			return -1;
+		i = run + 1;
 	}
 	return 0;
 }
@@ -78,6 +98,21 @@ static int
 buf_str(struct bill_buf *b, const char *s)
 {
 	return buf_add(b, s, strlen(s));
+}
+
+/* Append V in decimal. */
+static int
+buf_int(struct bill_buf *b, int64_t v)
+{
+	char d[24], *p = d + sizeof(d);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return buf_add(b, p, (size_t)(d + sizeof(d) - p));
 }
 
 /* ---- labels -------------------------------------------------------- */
@@ -174,7 +209,31 @@ labels_of(struct bill_ctx *b, const cJSON *j, int array, const char **why)
 	return rc;
 }
 
-/* Parse the cell with cJSON, sort the pairs, write them escaped. */
+/* ---- remembering the last cell -------------------------------------- */
+
+/* 1 when F is the cell M remembers for reader KIND. */
+static int
+memo_hit(const struct bill_memo *m, int kind, const struct csvin_field *f)
+{
+	return m->kind == kind && m->n == f->n &&
+	    memcmp(m->cell, f->s, f->n) == 0;
+}
+
+/* Remember F for reader KIND, or forget when it does not fit. */
+static void
+memo_keep(struct bill_memo *m, int kind, const struct csvin_field *f)
+{
+	m->kind = 0;
+	if (f->n > sizeof(m->cell))
+		return;
+	memcpy(m->cell, f->s, f->n);
+	m->n = f->n;
+	m->kind = kind;
+}
+
+/* Parse the cell with cJSON, sort the pairs, write them escaped.  When
+ * the cell repeats the last one read the same way, b->labels already
+ * holds its result. */
 int
 bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
 	    const char **why)
@@ -182,9 +241,14 @@ bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
 	cJSON *j;
 	int rc;
 
-	b->labels.n = 0;
-	if (f->n == 0)
+	if (memo_hit(&b->labels_memo, array + 1, f))
 		return 0;
+	b->labels_memo.kind = 0;
+	b->labels.n = 0;
+	if (f->n == 0) {
+		memo_keep(&b->labels_memo, array + 1, f);
+		return 0;
+	}
 	if ((j = cJSON_ParseWithLength(f->s, f->n)) == NULL) {
 		*why = "not valid JSON";
 		return -1;
@@ -197,6 +261,8 @@ bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
 	} else
 		rc = labels_of(b, j, array, why);
 	cJSON_Delete(j);
+	if (rc == 0)
+		memo_keep(&b->labels_memo, array + 1, f);
 	return rc;
 }
 
@@ -316,6 +382,24 @@ bill_credits(const struct csvin_field *f, int64_t *sum, const char **why)
 	return 0;
 }
 
+int
+bill_credits_memo(struct bill_ctx *b, const struct csvin_field *f,
+		  int64_t *sum, const char **why)
+{
+	struct bill_memo *m = &b->credits_memo;
+
+	if (memo_hit(m, 1, f)) {
+		*sum = m->sum;
+		return 0;
+	}
+	m->kind = 0;
+	if (bill_credits(f, sum, why) != 0)
+		return -1;
+	memo_keep(m, 1, f);
+	m->sum = *sum;
+	return 0;
+}
+
 /* ---- numbers, units, time ------------------------------------------ */
 
 /* Exact in 128 bits: V x 10^SCALE / RATE, rounded on the magnitude. */
@@ -430,25 +514,63 @@ civil(int64_t t, int *ymd, int *hms)
 	hms[2] = (int)(sod % 60);
 }
 
+/* V in W digits with leading zeros at P; returns the end. */
+static char *
+digits(char *p, int v, int w)
+{
+	int i;
+
+	for (i = w - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + w;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS." at OUT; returns the end.  By hand, as this runs
+ * for every row of an export; snprintf only for a year that a zone
+ * offset moved out of 0000-9999. */
+static char *
+civil_text(int64_t t, char *out)
+{
+	int ymd[3], hms[3];
+	char *p = out;
+
+	civil(t, ymd, hms);
+	if (ymd[0] < 0 || ymd[0] > 9999)
+		return out + snprintf(out, 24, "%04d-%02d-%02dT%02d:%02d:%02d.",
+				      ymd[0], ymd[1], ymd[2], hms[0], hms[1],
+				      hms[2]);
+	p = digits(p, ymd[0], 4);
+	*p++ = '-';
+	p = digits(p, ymd[1], 2);
+	*p++ = '-';
+	p = digits(p, ymd[2], 2);
+	*p++ = 'T';
+	p = digits(p, hms[0], 2);
+	*p++ = ':';
+	p = digits(p, hms[1], 2);
+	*p++ = ':';
+	p = digits(p, hms[2], 2);
+	*p++ = '.';
+	return p;
+}
+
 /* time_parse gives the second; the fraction is copied from the text
  * so that no precision is lost. */
 int
 bill_norm_time(const char *s, size_t n, char *out)
 {
-	char frac[7] = "000000";
-	int ymd[3], hms[3];
 	size_t i, k = 0;
 	int64_t t;
+	char *p;
 
 	if (time_parse(s, n, &t) != 0)
 		return -1;
+	p = civil_text(t, out);
+	memcpy(p, "000000Z", 8);
 	if (n > 20 && s[16] == ':' && s[19] == '.')
 		for (i = 20; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 			if (k < 6)
-				frac[k++] = s[i];
-	civil(t, ymd, hms);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%sZ", ymd[0], ymd[1],
-		 ymd[2], hms[0], hms[1], hms[2], frac);
+				p[k++] = s[i];
 	return 0;
 }
 
@@ -589,16 +711,15 @@ build_key(struct bill_ctx *b, const struct bill_line *l)
 	const struct csvin_field *res = l->res_global.n ? &l->res_global :
 	    &l->res_name;
 	struct bill_buf *k = &b->key;
-	char num[64];
 
 	k->n = 0;
-	snprintf(num, sizeof(num), "|%lld|%lld|", (long long)l->usage_start,
-		 (long long)l->usage_end);
 	return buf_esc(k, l->account.s, l->account.n, 0) ||
 	    buf_str(k, "|") || buf_esc(k, l->sku_id.s, l->sku_id.n, 0) ||
 	    buf_str(k, "|") || buf_esc(k, l->project.s, l->project.n, 0) ||
 	    buf_str(k, "|") || buf_esc(k, res->s, res->n, 0) ||
-	    buf_str(k, num) || buf_add(k, b->labels.p, b->labels.n) ||
+	    buf_str(k, "|") || buf_int(k, l->usage_start) ||
+	    buf_str(k, "|") || buf_int(k, l->usage_end) ||
+	    buf_str(k, "|") || buf_add(k, b->labels.p, b->labels.n) ||
 	    key_tail(k, "|ct=", &l->charge) ||
 	    key_tail(k, "|cc=", &l->charge_class) ||
 	    key_tail(k, "|cr=", &l->credit_type);
@@ -621,8 +742,10 @@ bind_line(struct bill_ctx *b, const struct bill_line *l)
 
 	sqlite3_bind_text(st, 1, b->key.p, (int)b->key.n, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, l->source, -1, SQLITE_STATIC);
-	store_bind_text(st, 3, l->export_time[0] ? l->export_time : NULL,
-			-1);
+	if (l->export_time[0])
+		sqlite3_bind_text(st, 3, l->export_time, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
 	bind_field(st, 4, &l->account);
 	bind_field(st, 5, &l->project);
 	bind_field(st, 6, &l->service);
@@ -638,7 +761,10 @@ bind_line(struct bill_ctx *b, const struct bill_line *l)
 	sqlite3_bind_int64(st, 16, l->cost_micro);
 	sqlite3_bind_int64(st, 17, l->credits_micro);
 	bind_field(st, 18, &l->currency);
-	store_bind_text(st, 19, l->egress_kind, -1);
+	if (l->egress_kind)
+		sqlite3_bind_text(st, 19, l->egress_kind, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 19);
 	if (l->egress_kind)
 		sqlite3_bind_int64(st, 20, l->egress_bytes);
 	else
@@ -648,7 +774,8 @@ bind_line(struct bill_ctx *b, const struct bill_line *l)
 
 /* Build the key, bind, step; sqlite3_changes tells whether the row
  * was inserted or replaced (0 when the WHERE of the upsert kept the
- * stored row). */
+ * stored row).  Every parameter is bound for every row, and text is
+ * bound without a copy (SQLITE_STATIC): the row outlives the step. */
 enum perr_code
 bill_put(struct bill_ctx *b, const struct bill_line *l, struct perr *e)
 {
@@ -661,7 +788,6 @@ bill_put(struct bill_ctx *b, const struct bill_line *l, struct perr *e)
 	bind_line(b, l);
 	rc = sqlite3_step(b->put);
 	sqlite3_reset(b->put);
-	sqlite3_clear_bindings(b->put);
 	if (rc != SQLITE_DONE)
 		return store_fail(c->store, rc, e, "storing a billing row");
 	if (sqlite3_changes(c->store->db) > 0)

@@ -58,6 +58,17 @@ struct bill_line {
 	int64_t egress_bytes;			/* when egress_kind */
 };
 
+/* The last cell a JSON reader was given, and what it gave: the rows of
+ * one resource repeat the same labels (and most rows the same empty
+ * credits), so a repeated cell is not parsed again.  Cells longer than
+ * the array are not remembered. */
+struct bill_memo {
+	char cell[512];
+	size_t n;
+	int kind;		/* 0: nothing remembered; else the reader's */
+	int64_t sum;		/* credits */
+};
+
 /* What an importer holds for the length of one file. */
 struct bill_ctx {
 	struct import_ctx *c;
@@ -65,6 +76,7 @@ struct bill_ctx {
 	struct egress_skus skus;
 	struct bill_buf labels;	/* canonical labels of the current row */
 	struct bill_buf key;
+	struct bill_memo labels_memo, credits_memo;
 };
 
 /* Prepare the upsert and load the egress SKU table. */
@@ -90,6 +102,10 @@ int bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
  * their own text so that no double is involved.  0 or -1 with *WHY. */
 int bill_credits(const struct csvin_field *f, int64_t *sum,
 		 const char **why);
+
+/* bill_credits, remembering the last cell in B (same result). */
+int bill_credits_memo(struct bill_ctx *b, const struct csvin_field *f,
+		      int64_t *sum, const char **why);
 
 /* Normalise an instant to "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC, fraction
  * truncated to microseconds) in OUT (>= 32 bytes).  0 or -1. */

@@ -444,7 +444,7 @@ export_row(struct gcp_in *g, struct bill_line *l, struct perr *e)
 				      "timestamp", NULL, e);
 	if ((rc = money(g, C_COST, DEC_STRICT, &cost, e)) != P_OK)
 		return rc;
-	if (bill_credits(&cr, &credits, &why) != 0)
+	if (bill_credits_memo(&g->b, &cr, &credits, &why) != 0)
 		return bill_bad_field(&g->r, g->col[C_CREDITS], "a JSON list "
 				      "of credits with numeric amounts", why,
 				      e);
@@ -482,7 +482,8 @@ table_row(struct gcp_in *g, struct bill_line *l, struct perr *e)
 	common(g, l);
 	l->currency.s = usd;
 	l->currency.n = 3;
-	g->b.labels.n = 0;
+	if ((rc = labels(g, 1, e)) != P_OK)	/* no column: none */
+		return rc;
 	if ((rc = interval(g, l, 1, e)) != P_OK ||
 	    (rc = money(g, cost_col, DEC_THOUSANDS | DEC_CURRENCY,
 			&l->cost_micro, e)) != P_OK)
