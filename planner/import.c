@@ -180,12 +180,22 @@ open_input(const char *path, FILE **f, long long *size, struct perr *e)
 	return P_OK;
 }
 
+/*
+ * One transaction per file.  Foreign keys are not checked inside it:
+ * every row an importer writes references the import_file row that the
+ * same transaction inserted first (c.import_id), so the check cannot
+ * fail, and while checks are on SQLite keeps a statement journal for
+ * every row (a copy of each page the row touches, in case the check
+ * fails half-way), which wrote several times the data of the import.
+ * Checks are switched back on when the transaction ends, either way.
+ */
 enum perr_code
 import_path(struct store *s, enum import_kind kind, const char *path,
 	    const struct import_opts *opts, struct import_result *res,
 	    struct perr *e)
 {
 	struct import_ctx c = { s, path, 0, opts, res };
+	struct perr fk = { P_OK, "" };
 	struct progress prog;
 	char head[4096];
 	long long size = 0;
@@ -197,7 +207,7 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 		return e->code;
 	read_head(f, head, sizeof(head));
 	r = progress_wrap(&prog, f, path, size);
-	if (store_begin(s, e) ||
+	if (store_foreign_keys(s, 0, e) || store_begin(s, e) ||
 	    store_add_import(s, path, import_kind_name(kind), size,
 			     opts->sha256, &c.import_id, e) ||
 	    dispatch(&c, kind, r, head, e) ||
@@ -207,6 +217,8 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 		store_rollback(s);
 		rc = e->code ? e->code : P_EDB;
 	}
+	if (store_foreign_keys(s, 1, rc ? &fk : e) && rc == P_OK)
+		rc = e->code;
 	progress_end(&prog, r);
 	fclose(f);
 	return rc;

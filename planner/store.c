@@ -30,6 +30,13 @@ store_exec(struct store *s, const char *sql, struct perr *e)
 }
 
 enum perr_code
+store_foreign_keys(struct store *s, int on, struct perr *e)
+{
+	return store_exec(s, on ? "PRAGMA foreign_keys = ON" :
+			  "PRAGMA foreign_keys = OFF", e);
+}
+
+enum perr_code
 store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
 	      struct perr *e)
 {
@@ -176,7 +183,7 @@ store_open(struct store *s, const char *path, struct perr *e)
 		return P_EDB;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	if (store_exec(s, "PRAGMA foreign_keys = ON", e) ||
+	if (store_foreign_keys(s, 1, e) ||
 	    store_exec(s, "PRAGMA journal_mode = WAL", e) ||
 	    upgrade(s, e)) {
 		store_close(s);
