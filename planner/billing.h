@@ -23,6 +23,11 @@
  * "Usage", cost-table "Cost type" other than "Usage"; lowercased), cc the
  * FOCUS ChargeClass, cr the cost-table credit type.
  *
+ * billing_line keeps the key unique through the index (usage_start,
+ * natural_key): the key holds the start, so that is the same rule, and
+ * an export's rows, which come in time order, then land at the end of
+ * the index rather than all over it (sql/003_billing_key.sql).
+ *
  * Money: cost_micro + credits_micro is the net cost in USD micro-dollars
  * in every format.  The GCP export gives the gross cost and the credits
  * apart; FOCUS folds credits into BilledCost, so there credits_micro is 0.

@@ -101,6 +101,21 @@ store_latest_version(void)
 	return max;
 }
 
+/* Another file bringing the same version as F, or NULL.  Two branches
+ * that each add a schema file can merge into two files with one number,
+ * and the second would never be applied: refuse that loudly. */
+static const struct embedded_file *
+schema_twin(const struct embedded_file *f)
+{
+	const struct embedded_file *g;
+	int v = schema_file_version(f->name);
+
+	for (g = embedded_files; g->name; g++)
+		if (g != f && schema_file_version(g->name) == v)
+			return g;
+	return NULL;
+}
+
 static const struct embedded_file *
 schema_file(int version)
 {
@@ -121,6 +136,10 @@ apply_schema(struct store *s, int version, struct perr *e)
 	if (f == NULL)
 		return perr_set(e, P_EDATA, "schema version %d missing from "
 				"this build", version);
+	if (schema_twin(f) != NULL)
+		return perr_set(e, P_EDATA, "schema version %d is brought by "
+				"both %s and %s: renumber one", version,
+				f->name, schema_twin(f)->name);
 	if (store_begin(s, e) || store_exec(s, (const char *)f->data, e))
 		goto fail;
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version);
