@@ -28,9 +28,9 @@ BUILD   ?= build
 OUT     ?= bin
 SANFLAGS ?=
 
-ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SANFLAGS) -Iplanner -Ireports \
-             $(PKG_CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SANFLAGS) -pthread -Iplanner \
+             -Ireports $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
 
 LIB_SRC  = $(filter-out planner/main.c, $(wildcard planner/*.c)) \
            $(wildcard reports/*.c)

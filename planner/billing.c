@@ -4,6 +4,8 @@
  *
  * Owner: the billing importers.
  */
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -671,23 +673,352 @@ static const char put_sql[] =
 	"(billing_line.export_time IS NULL OR "
 	"excluded.export_time > billing_line.export_time)";
 
-/* Load the SKU table and prepare the upsert once for the file. */
+/*
+ * The writer.  Reading and checking a row (libcsv, numbers, times, JSON,
+ * the key) and storing it (SQLite) cost about the same, so they run on
+ * two threads: bill_put copies each checked row into a batch, and a
+ * writer thread binds and steps the batches in order while the next ones
+ * are read.  The writer is the only thread that uses the connection
+ * until bill_finish or bill_close has joined it.  Memory is bounded by
+ * the batches (BATCHES x BATCH_ROWS rows); when the writer falls behind,
+ * bill_put waits for a free batch.  If the thread cannot be started, the
+ * batches are written in line: same results, one core.
+ */
+#define BATCH_ROWS	256
+#define BATCH_BYTES	(1024 * 1024)	/* a batch is handed on past this */
+#define BATCHES		4
+
+/* The text members of struct bill_line that the upsert binds. */
+static const size_t text_fields[] = {
+	offsetof(struct bill_line, account),
+	offsetof(struct bill_line, project),
+	offsetof(struct bill_line, service),
+	offsetof(struct bill_line, sku_id),
+	offsetof(struct bill_line, sku_desc),
+	offsetof(struct bill_line, region),
+	offsetof(struct bill_line, zone),
+	offsetof(struct bill_line, res_name),
+	offsetof(struct bill_line, res_global),
+	offsetof(struct bill_line, currency),
+};
+
+#define NTEXT	(sizeof(text_fields) / sizeof(text_fields[0]))
+
+/* A row as the writer needs it: the line, with its text and its key
+ * kept as offsets into the batch's arena (which may move as it grows). */
+struct bill_row {
+	struct bill_line l;
+	size_t off[NTEXT], key_off, key_n;
+};
+
+struct bill_batch {
+	struct bill_row row[BATCH_ROWS];
+	size_t n;
+	struct bill_buf arena;
+	struct bill_batch *next;
+};
+
+struct bill_writer {
+	pthread_t thread;
+	int live;			/* the thread runs */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;		/* any change below */
+	struct bill_batch *free, *full, *full_tail;
+	struct bill_batch *cur;		/* being filled by bill_put */
+	int done;			/* no more batches will come */
+	int cancel;			/* drop the batches still queued */
+	enum perr_code rc;		/* the writer's first error */
+	struct perr e;
+	long long rows_new;		/* read only after the join */
+	struct bill_batch batch[BATCHES];
+};
+
+static struct csvin_field *
+line_text(struct bill_line *l, size_t i)
+{
+	return (struct csvin_field *)(void *)((char *)l + text_fields[i]);
+}
+
+static void
+bind_field(sqlite3_stmt *st, int i, const struct csvin_field *f)
+{
+	if (f->n == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, f->s, (int)f->n, SQLITE_STATIC);
+}
+
+/* Bind row L with natural key KEY (N bytes).  Every parameter is bound
+ * for every row, and text without a copy: the batch outlives the step. */
+static void
+bind_line(struct bill_ctx *b, const struct bill_line *l, const char *key,
+	  size_t n)
+{
+	sqlite3_stmt *st = b->put;
+	struct csvin_field id = bill_instance_id(&l->res_global);
+
+	sqlite3_bind_text(st, 1, key, (int)n, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, l->source, -1, SQLITE_STATIC);
+	if (l->export_time[0])
+		sqlite3_bind_text(st, 3, l->export_time, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	bind_field(st, 4, &l->account);
+	bind_field(st, 5, &l->project);
+	bind_field(st, 6, &l->service);
+	bind_field(st, 7, &l->sku_id);
+	bind_field(st, 8, &l->sku_desc);
+	sqlite3_bind_int64(st, 9, l->usage_start);
+	sqlite3_bind_int64(st, 10, l->usage_end);
+	bind_field(st, 11, &l->region);
+	bind_field(st, 12, &l->zone);
+	bind_field(st, 13, &l->res_name);
+	bind_field(st, 14, &l->res_global);
+	bind_field(st, 15, &id);
+	sqlite3_bind_int64(st, 16, l->cost_micro);
+	sqlite3_bind_int64(st, 17, l->credits_micro);
+	bind_field(st, 18, &l->currency);
+	if (l->egress_kind) {
+		sqlite3_bind_text(st, 19, l->egress_kind, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 20, l->egress_bytes);
+	} else {
+		sqlite3_bind_null(st, 19);
+		sqlite3_bind_null(st, 20);
+	}
+	sqlite3_bind_int64(st, 21, b->c->import_id);
+}
+
+/* Store the rows of BT in order; sqlite3_changes tells whether a row was
+ * inserted or replaced (0 when the WHERE of the upsert kept the stored
+ * row).  Runs on the writer thread (or in line). */
+static enum perr_code
+write_batch(struct bill_ctx *b, struct bill_batch *bt, long long *rows_new,
+	    struct perr *e)
+{
+	struct import_ctx *c = b->c;
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < bt->n; i++) {
+		struct bill_row *r = &bt->row[i];
+
+		for (k = 0; k < NTEXT; k++)
+			line_text(&r->l, k)->s = bt->arena.p + r->off[k];
+		bind_line(b, &r->l, bt->arena.p + r->key_off, r->key_n);
+		rc = sqlite3_step(b->put);
+		sqlite3_reset(b->put);
+		if (rc != SQLITE_DONE)
+			return store_fail(c->store, rc, e,
+					  "storing a billing row");
+		if (sqlite3_changes(c->store->db) > 0)
+			(*rows_new)++;
+	}
+	return P_OK;
+}
+
+/* The writer thread: write full batches in order and give them back,
+ * until bill_finish says there are no more. */
+static void *
+writer_main(void *arg)
+{
+	struct bill_ctx *b = arg;
+	struct bill_writer *w = b->w;
+	struct perr e = { P_OK, "" };
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		struct bill_batch *bt = w->full;
+		enum perr_code rc = P_OK;
+		int skip = w->cancel || w->rc != P_OK;
+
+		if (bt == NULL) {
+			if (w->done)
+				break;
+			pthread_cond_wait(&w->cv, &w->mu);
+			continue;
+		}
+		w->full = bt->next;
+		pthread_mutex_unlock(&w->mu);
+		if (!skip)
+			rc = write_batch(b, bt, &w->rows_new, &e);
+		pthread_mutex_lock(&w->mu);
+		if (rc != P_OK) {
+			w->rc = rc;
+			w->e = e;
+		}
+		bt->next = w->free;
+		w->free = bt;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Queue the batch being filled for the writer (or write it in line). */
+static void
+hand_on(struct bill_ctx *b)
+{
+	struct bill_writer *w = b->w;
+	struct bill_batch *bt = w->cur;
+	enum perr_code rc;
+
+	w->cur = NULL;
+	if (bt == NULL)
+		return;
+	if (!w->live) {
+		if (w->rc == P_OK && (rc = write_batch(b, bt, &w->rows_new,
+						       &w->e)) != P_OK)
+			w->rc = rc;
+		bt->next = w->free;
+		w->free = bt;
+		return;
+	}
+	pthread_mutex_lock(&w->mu);
+	bt->next = NULL;
+	if (w->full_tail && w->full)
+		w->full_tail->next = bt;
+	else
+		w->full = bt;
+	w->full_tail = bt;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Make sure there is a batch to fill, waiting for the writer to free
+ * one if need be; P_OK, or the writer's error (copied into E), which is
+ * so looked at once a batch. */
+static enum perr_code
+take_batch(struct bill_ctx *b, struct perr *e)
+{
+	struct bill_writer *w = b->w;
+	enum perr_code rc;
+
+	if (w->cur != NULL)
+		return P_OK;
+	if (w->live)
+		pthread_mutex_lock(&w->mu);
+	while (w->live && w->free == NULL && w->rc == P_OK)
+		pthread_cond_wait(&w->cv, &w->mu);
+	if ((rc = w->rc) != P_OK)
+		*e = w->e;
+	else {
+		w->cur = w->free;
+		w->free = w->cur->next;
+		w->cur->n = 0;
+		w->cur->arena.n = 0;
+	}
+	if (w->live)
+		pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
+/* Copy L and its key (b->key) into the batch being filled. */
+static int
+keep_row(struct bill_ctx *b, const struct bill_line *l)
+{
+	struct bill_batch *bt = b->w->cur;
+	struct bill_row *r = &bt->row[bt->n];
+	size_t k;
+
+	r->l = *l;
+	for (k = 0; k < NTEXT; k++) {
+		struct csvin_field *f = line_text(&r->l, k);
+
+		r->off[k] = bt->arena.n;
+		if (buf_add(&bt->arena, f->s, f->n))
+			return -1;
+	}
+	r->key_off = bt->arena.n;
+	r->key_n = b->key.n;
+	if (buf_add(&bt->arena, b->key.p, b->key.n))
+		return -1;
+	/* Used only for the key, which is built: nothing may point into
+	 * the CSV record once it is gone. */
+	r->l.charge.n = r->l.charge_class.n = r->l.credit_type.n = 0;
+	r->l.charge.s = r->l.charge_class.s = r->l.credit_type.s = "";
+	bt->n++;
+	return 0;
+}
+
+/* Load the SKU table, prepare the upsert once for the file, and start
+ * the writer. */
 enum perr_code
 bill_open(struct bill_ctx *b, struct import_ctx *c, struct perr *e)
 {
+	struct bill_writer *w;
 	enum perr_code rc;
+	size_t i;
 
 	memset(b, 0, sizeof(*b));
 	b->c = c;
-	if ((rc = egress_skus_load(&b->skus, e)) != P_OK)
+	if ((rc = egress_skus_load(&b->skus, e)) != P_OK ||
+	    (rc = store_prepare(c->store, put_sql, &b->put, e)) != P_OK)
 		return rc;
-	return store_prepare(c->store, put_sql, &b->put, e);
+	if ((w = b->w = calloc(1, sizeof(*w))) == NULL)
+		return perr_set(e, P_ENOMEM, "%s: out of memory", c->path);
+	for (i = 0; i < BATCHES; i++) {
+		w->batch[i].next = w->free;
+		w->free = &w->batch[i];
+	}
+	if (pthread_mutex_init(&w->mu, NULL) == 0) {
+		if (pthread_cond_init(&w->cv, NULL) == 0)
+			w->live = pthread_create(&w->thread, NULL, writer_main,
+						 b) == 0;
+		if (!w->live)
+			pthread_mutex_destroy(&w->mu);
+	}
+	return P_OK;
 }
 
-/* Finalize the statement and free the buffers (safe if never open). */
+/* Stop the writer: with CANCEL, the batches still queued are dropped
+ * (the import is failing and will be rolled back). */
+static void
+writer_stop(struct bill_ctx *b, int cancel)
+{
+	struct bill_writer *w = b->w;
+
+	if (w == NULL || !w->live)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	w->cancel = cancel;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	w->live = 0;
+}
+
+/* Hand on the last batch, wait for the writer to store everything, and
+ * count what changed. */
+enum perr_code
+bill_finish(struct bill_ctx *b, struct perr *e)
+{
+	struct bill_writer *w = b->w;
+
+	hand_on(b);
+	writer_stop(b, 0);
+	b->c->res->rows_new += w->rows_new;
+	w->rows_new = 0;
+	if (w->rc != P_OK)
+		*e = w->e;
+	return w->rc;
+}
+
+/* Stop the writer, finalize the statement and free the buffers (safe
+ * if never open). */
 void
 bill_close(struct bill_ctx *b)
 {
+	size_t i;
+
+	writer_stop(b, 1);
+	if (b->w != NULL)
+		for (i = 0; i < BATCHES; i++)
+			free(b->w->batch[i].arena.p);
+	free(b->w);
+	b->w = NULL;
 	sqlite3_finalize(b->put);
 	b->put = NULL;
 	egress_skus_release(&b->skus);
@@ -726,72 +1057,32 @@ build_key(struct bill_ctx *b, const struct bill_line *l)
 	    key_tail(k, "|cr=", &l->credit_type);
 }
 
-static void
-bind_field(sqlite3_stmt *st, int i, const struct csvin_field *f)
-{
-	if (f->n == 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, f->s, (int)f->n, SQLITE_STATIC);
-}
-
-static void
-bind_line(struct bill_ctx *b, const struct bill_line *l)
-{
-	sqlite3_stmt *st = b->put;
-	struct csvin_field id = bill_instance_id(&l->res_global);
-
-	sqlite3_bind_text(st, 1, b->key.p, (int)b->key.n, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, l->source, -1, SQLITE_STATIC);
-	if (l->export_time[0])
-		sqlite3_bind_text(st, 3, l->export_time, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 3);
-	bind_field(st, 4, &l->account);
-	bind_field(st, 5, &l->project);
-	bind_field(st, 6, &l->service);
-	bind_field(st, 7, &l->sku_id);
-	bind_field(st, 8, &l->sku_desc);
-	sqlite3_bind_int64(st, 9, l->usage_start);
-	sqlite3_bind_int64(st, 10, l->usage_end);
-	bind_field(st, 11, &l->region);
-	bind_field(st, 12, &l->zone);
-	bind_field(st, 13, &l->res_name);
-	bind_field(st, 14, &l->res_global);
-	bind_field(st, 15, &id);
-	sqlite3_bind_int64(st, 16, l->cost_micro);
-	sqlite3_bind_int64(st, 17, l->credits_micro);
-	bind_field(st, 18, &l->currency);
-	if (l->egress_kind)
-		sqlite3_bind_text(st, 19, l->egress_kind, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 19);
-	if (l->egress_kind)
-		sqlite3_bind_int64(st, 20, l->egress_bytes);
-	else
-		sqlite3_bind_null(st, 20);
-	sqlite3_bind_int64(st, 21, b->c->import_id);
-}
-
-/* Build the key, bind, step; sqlite3_changes tells whether the row
- * was inserted or replaced (0 when the WHERE of the upsert kept the
- * stored row).  Every parameter is bound for every row, and text is
- * bound without a copy (SQLITE_STATIC): the row outlives the step. */
+/* Build the key and queue the row for the writer; a batch is handed on
+ * when it is full. */
 enum perr_code
 bill_put(struct bill_ctx *b, const struct bill_line *l, struct perr *e)
 {
-	struct import_ctx *c = b->c;
-	int rc;
+	struct bill_batch *bt;
+	enum perr_code rc;
 
 	if (build_key(b, l) != 0)
 		return perr_set(e, P_ELIMIT, "%s: natural key longer than %d "
-				"bytes", c->path, LIM_CSV_ROW);
-	bind_line(b, l);
-	rc = sqlite3_step(b->put);
-	sqlite3_reset(b->put);
-	if (rc != SQLITE_DONE)
-		return store_fail(c->store, rc, e, "storing a billing row");
-	if (sqlite3_changes(c->store->db) > 0)
-		c->res->rows_new++;
+				"bytes", b->c->path, LIM_CSV_ROW);
+	if ((rc = take_batch(b, e)) != P_OK)
+		return rc;
+	bt = b->w->cur;
+	if (keep_row(b, l) != 0) {
+		/* The arena's cap: start a fresh batch for this row. */
+		hand_on(b);
+		if ((rc = take_batch(b, e)) != P_OK)
+			return rc;
+		bt = b->w->cur;
+		if (keep_row(b, l) != 0)
+			return perr_set(e, P_ELIMIT, "%s: billing row longer "
+					"than %d bytes", b->c->path,
+					LIM_CSV_ROW);
+	}
+	if (bt->n == BATCH_ROWS || bt->arena.n > BATCH_BYTES)
+		hand_on(b);
 	return P_OK;
 }

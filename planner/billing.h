@@ -74,26 +74,39 @@ struct bill_memo {
 	int64_t sum;		/* credits */
 };
 
+struct bill_writer;
+
 /* What an importer holds for the length of one file. */
 struct bill_ctx {
 	struct import_ctx *c;
 	sqlite3_stmt *put;
+	struct bill_writer *w;	/* the writer thread (billing.c) */
 	struct egress_skus skus;
 	struct bill_buf labels;	/* canonical labels of the current row */
 	struct bill_buf key;
 	struct bill_memo labels_memo, credits_memo;
 };
 
-/* Prepare the upsert and load the egress SKU table. */
+/* Prepare the upsert, load the egress SKU table and start the writer
+ * thread, the only user of the database connection until bill_finish
+ * or bill_close returns. */
 enum perr_code bill_open(struct bill_ctx *b, struct import_ctx *c,
 			 struct perr *e);
+
+/* Stop the writer (dropping what it has not stored: the caller is
+ * failing) and free everything.  Safe after a failed bill_open. */
 void bill_close(struct bill_ctx *b);
 
-/* Insert L, or replace the row with the same natural key when L's
- * export_time is newer (an L without export_time never replaces).  Adds
- * 1 to rows_new when something changed.  Errors are P_EDB. */
+/* Queue L to be inserted, or to replace the row with the same natural
+ * key when L's export_time is newer (an L without export_time never
+ * replaces).  L is copied.  A database error of an earlier row comes
+ * back here (P_EDB), or from bill_finish. */
 enum perr_code bill_put(struct bill_ctx *b, const struct bill_line *l,
 			struct perr *e);
+
+/* Store every queued row and wait for the writer; adds the rows that
+ * changed something to rows_new.  P_OK or the database error. */
+enum perr_code bill_finish(struct bill_ctx *b, struct perr *e);
 
 /* Canonical labels of the current row into b->labels, from the GCP
  * export's JSON array [{"key":..,"value":..},..] (ARRAY) or a FOCUS Tags

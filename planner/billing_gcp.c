@@ -556,8 +556,9 @@ import_gcp_billing(struct import_ctx *c, FILE *f, const char *head,
 	g.c = c;
 	if ((rc = csvin_open(&g.r, f, c->path, e)) == P_OK &&
 	    (rc = find_header(&g, e)) == P_OK &&
-	    (rc = bill_open(&g.b, c, e)) == P_OK)
-		rc = rows(&g, e);
+	    (rc = bill_open(&g.b, c, e)) == P_OK &&
+	    (rc = rows(&g, e)) == P_OK)
+		rc = bill_finish(&g.b, e);
 	bill_close(&g.b);
 	csvin_close(&g.r);
 	return rc;
