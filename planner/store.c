@@ -187,6 +187,24 @@ upgrade(struct store *s, struct perr *e)
 	return P_OK;
 }
 
+/*
+ * Open, set the connection up, upgrade.  The settings, chosen with the
+ * benchmark (bench/, README "Performance"):
+ * - journal_mode WAL: a report or an operator's query can read while
+ *   the nightly run writes.  The price is that a large import is written
+ *   twice, into the WAL and then by the checkpoint into the database:
+ *   rollback journalling would import a 500 MB export about 1 s faster,
+ *   but would lock readers out for the whole import.
+ * - synchronous stays FULL (SQLite's default): a committed import
+ *   survives a power cut.  There is one commit per file, so its fsync
+ *   costs nothing measurable; NORMAL would save nothing either, as the
+ *   checkpoint syncs the WAL anyway.
+ * - cache_size and temp_store stay at their defaults (2 MB; temporary
+ *   files on disk): with billing keys indexed in time order (schema 3)
+ *   a larger cache made no measurable difference, and a bounded cache
+ *   keeps peak memory near 30 MB whatever the export's size.
+ * - foreign_keys ON, except inside an import transaction (import.c).
+ */
 enum perr_code
 store_open(struct store *s, const char *path, struct perr *e)
 {
