@@ -16,6 +16,11 @@
 /* A progress line appears when an import has run this long (s). */
 #define PROGRESS_AFTER	2
 
+/* Files from this size on are imported in the store's bulk mode (the
+ * rollback journal rather than the WAL: see store_bulk).  Below it the
+ * WAL costs nothing measurable and readers are never kept waiting. */
+#define IMPORT_BULK_BYTES	(16LL * 1024 * 1024)
+
 /*
  * The readers see a FILE that counts what passes through it.  On a
  * terminal it redraws one progress line on stderr a few times a second
@@ -188,6 +193,7 @@ open_input(const char *path, FILE **f, long long *size, struct perr *e)
  * every row (a copy of each page the row touches, in case the check
  * fails half-way), which wrote several times the data of the import.
  * Checks are switched back on when the transaction ends, either way.
+ * A large file is imported in bulk mode (IMPORT_BULK_BYTES).
  */
 enum perr_code
 import_path(struct store *s, enum import_kind kind, const char *path,
@@ -199,6 +205,7 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 	struct progress prog;
 	char head[4096];
 	long long size = 0;
+	int bulk;
 	FILE *f, *r;
 	enum perr_code rc = P_OK;
 
@@ -207,6 +214,9 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 		return e->code;
 	read_head(f, head, sizeof(head));
 	r = progress_wrap(&prog, f, path, size);
+	bulk = size >= IMPORT_BULK_BYTES;
+	if (bulk)
+		store_bulk(s, 1);
 	if (store_foreign_keys(s, 0, e) || store_begin(s, e) ||
 	    store_add_import(s, path, import_kind_name(kind), size,
 			     opts->sha256, &c.import_id, e) ||
@@ -219,6 +229,8 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 	}
 	if (store_foreign_keys(s, 1, rc ? &fk : e) && rc == P_OK)
 		rc = e->code;
+	if (bulk)
+		store_bulk(s, 0);
 	progress_end(&prog, r);
 	fclose(f);
 	return rc;

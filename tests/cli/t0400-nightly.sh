@@ -20,12 +20,13 @@ wait $holder
 expect_status 3 "runs again once the lock is free" "$PLANNER" \
 	--db "$T/p.db" --month 2025-06
 
-# Wait until planner (pid $1) has written a megabyte into the WAL of
-# database $2, so that its import transaction is open: a fixed sleep
-# would race a fast import.  Gives up after 10 s.
+# Wait until planner (pid $1) is writing its import into database $2:
+# the rollback journal of a large import exists, or a megabyte is in the
+# WAL; a fixed sleep would race a fast import.  Gives up after 10 s.
 wait_writing() {
 	i=0
 	while [ $i -lt 200 ] && kill -0 "$1" 2>/dev/null; do
+		[ -e "$2-journal" ] && return 0
 		[ "$(stat -c %s "$2-wal" 2>/dev/null || echo 0)" -gt 1048576 ] &&
 			return 0
 		sleep 0.05
