@@ -2,7 +2,10 @@
 # run.sh - the benchmark of issue #8: planner against DuckDB and sqlite3
 # on the same generated files, in the same run.  Started by `make bench`.
 #
-# usage: bench/run.sh PLANNER GENBILL RUNSTAT
+# usage: bench/run.sh PLANNER TOOLDIR
+#
+# TOOLDIR holds the benchmark's own programs, built from bench/*.c:
+# genbill (the export), runstat (the timer) and csvpass (a libcsv pass).
 #
 # Settings (environment):
 #   BENCH_SIZES        billing export sizes in MB (default "100 500"; add
@@ -20,14 +23,15 @@
 # and interleaved, planner imports it into a fresh database with the
 # matching inventories and writes the plan, DuckDB computes the same
 # per-VM egress with read_csv, and sqlite3 .imports the file into a
-# table; cat and wc -l give the I/O floor.  The first run's plan is
-# checked against DuckDB's aggregate.  Results: BENCH_DIR/results.tsv
-# (one line per run) and BENCH_DIR/results.md (the tables).
+# table; cat and wc -l give the machine's floor, csvpass the floor of
+# any importer built on libcsv.  The first run's plan is checked
+# against DuckDB's aggregate.  Results: BENCH_DIR/results.tsv (one line
+# per run) and BENCH_DIR/results.md (the tables).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 planner=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-genbill=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
-runstat=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
+tools=$(cd "$2" && pwd)
+genbill=$tools/genbill runstat=$tools/runstat csvpass=$tools/csvpass
 dir=${BENCH_DIR:-$top/build/bench}
 sizes=${BENCH_SIZES:-100 500}
 runs=${BENCH_RUNS:-3}
@@ -98,18 +102,18 @@ bench_inventory() {
 	say "inventories of $n instances"
 	inventory "$n"
 	for r in $(seq "$runs"); do
-		rm -f "$dir/inv.db" "$dir/inv.db-wal" "$dir/inv.db-shm"
+		fresh "$dir/inv.db"
 		measure inventory "$n" -- "$planner" -q --db "$dir/inv.db" \
 			--vast-instances "$dir/vast_$n.json" \
 			--gcp-instances "$dir/gcloud_$n.json" \
 			--plan-json "$dir/inv_plan.json" ||
 			[ $? -eq 3 ] || say "planner failed on $n instances"
 	done
-	rm -f "$dir/inv.db" "$dir/inv.db-wal" "$dir/inv.db-shm"
+	fresh "$dir/inv.db"
 }
 
 # ---- billing ------------------------------------------------------------
-fresh() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
+fresh() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal" "$1.lock"; }
 
 bench_billing() {
 	mb=$1 csv=$dir/billing_$1.csv
@@ -122,6 +126,7 @@ bench_billing() {
 	[ -f "$csv" ] || "$genbill" "$mb" "$vms" >"$csv" || return
 	measure cat "$mb" -- cat "$csv"
 	measure wc "$mb" -- wc -l "$csv"
+	measure csvpass "$mb" -- "$csvpass" "$csv"
 	for r in $(seq "$runs"); do
 		fresh "$dir/p.db"
 		measure planner "$mb" -- "$planner" -q --db "$dir/p.db" \
@@ -140,7 +145,9 @@ bench_billing() {
 			".import $csv billing" || say "sqlite3 failed on $csv"
 		if [ "$r" = 1 ] && [ "$duck" = 1 ]; then
 			python3 "$bench/summary.py" check "$dir/plan_$mb.json" \
-				"$dir/duck_$mb.tsv" >&2 || status=1
+				"$dir/duck_$mb.tsv" | sed "s/^/$mb MB: /" |
+				tee -a "$dir/checks.txt" >&2
+			grep -q DISAGREE "$dir/checks.txt" && status=1
 		fi
 	done
 	fresh "$dir/p.db"
@@ -196,6 +203,7 @@ bench_report() {
 }
 
 status=0
+: >"$dir/checks.txt"
 say "writing into $dir ($(free_mb) MB free)"
 machine >"$dir/machine.txt"
 inventory "$vms"
@@ -211,6 +219,11 @@ bench_report
 	cat "$dir/machine.txt"
 	echo
 	python3 "$bench/summary.py" table "$log"
+	if [ -s "$dir/checks.txt" ]; then
+		echo "Cross-check of planner's per-VM egress with DuckDB's:"
+		echo
+		sed 's/^/- /' "$dir/checks.txt"
+	fi
 } >"$dir/results.md"
 cat "$dir/results.md"
 [ "$keep" = 1 ] || rm -f "$dir"/vast_*.json "$dir"/gcloud_*.json \

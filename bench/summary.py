@@ -21,6 +21,7 @@ LABEL = {
     "sqlite3": "sqlite3 .import",
     "cat": "floor: cat > /dev/null",
     "wc": "floor: wc -l (memchr pass)",
+    "csvpass": "floor: one libcsv pass",
 }
 
 
@@ -57,7 +58,8 @@ def billing_table(m, sizes):
                "MB/s", "runs"]))
     print(row(["---:", "---", "---:", "---:", "---:", "---:", "---:"]))
     for size in sizes:
-        for name in ("planner", "duckdb", "sqlite3", "cat", "wc"):
+        for name in ("planner", "duckdb", "sqlite3", "cat", "wc",
+                     "csvpass"):
             r = m.get((name, size))
             if r is None:
                 continue
