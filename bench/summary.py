@@ -103,7 +103,7 @@ def fit(m, sizes):
              ", r^2 = %.4f" % r2 if n > 2 else "",
              ", ".join("%.3f" % x for x in per)))
     print()
-    return slope, max(per) / min(per)
+    return slope, per[-1] / per[0]
 
 
 def other_table(m, name, title, unit):
@@ -144,8 +144,8 @@ def targets(m, sizes, line):
         print("- peak RSS under 64 MB at every size: largest %.1f MB: %s"
               % (max(rss), verdict(max(rss) < 64)))
     if line:
-        print("- linear in size: %.2f s/GB; the time per MB varies by a "
-              "factor of %.2f across sizes (met within 1.25): %s"
+        print("- linear in size: %.2f s/GB; the time per MB at the largest "
+              "size is %.2f times that at the smallest (met up to 1.25): %s"
               % (line[0] * 1000, line[1], verdict(line[1] <= 1.25)))
     for k in sorted(x for x in m if x[0] == "resolve"):
         print("- %d resolutions under 1 s: %.2f s: %s"
