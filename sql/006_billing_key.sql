@@ -1,4 +1,4 @@
--- 003_billing_key.sql: billing_line's natural key is kept unique by an
+-- 006_billing_key.sql: billing_line's natural key is kept unique by an
 -- index that starts with the usage start, instead of by a UNIQUE
 -- constraint on the key text alone.
 --
