@@ -4,6 +4,8 @@
 #   make demo       run the nightly job on the demo inputs in data/demo
 #   make test       build and run every test (alias: make check)
 #   make check-asan the whole suite under AddressSanitizer and UBSan
+#   make bench      planner against DuckDB and sqlite3 on large inputs
+#                   (bench/run.sh; BENCH_SIZES="100 500 2000" for 2 GB)
 #   make deps       install the Debian packages that are missing
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 
@@ -27,9 +29,9 @@ BUILD   ?= build
 OUT     ?= bin
 SANFLAGS ?=
 
-ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SANFLAGS) -Iplanner -Ireports \
-             $(PKG_CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SANFLAGS) -pthread -Iplanner \
+             -Ireports $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
 
 LIB_SRC  = $(filter-out planner/main.c, $(wildcard planner/*.c)) \
            $(wildcard reports/*.c)
@@ -47,7 +49,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_HDR = tests/fuzz/fuzz_import.h
 
 .PHONY: all demo test check check-asan test-run deps install uninstall \
-        clean fuzz fuzz-run
+        clean fuzz fuzz-run bench
 .DELETE_ON_ERROR:
 
 all: $(OUT)/planner
@@ -120,6 +122,19 @@ check-asan: deps
 		CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		test-run
+
+# The benchmark (issue #8): generated inputs go to build/bench.  Not part
+# of the tests: it takes minutes and several GB of disk.
+BENCH_BIN = $(BUILD)/bench/genbill $(BUILD)/bench/runstat \
+            $(BUILD)/bench/csvpass
+
+bench: all $(BENCH_BIN)
+	@sh bench/run.sh $(OUT)/planner $(BUILD)/bench
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $< -lcsv
 
 # The data tables and schema are compiled into the binary, so the binary,
 # its man page and the examples are all there is to install.

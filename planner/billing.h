@@ -23,6 +23,11 @@
  * "Usage", cost-table "Cost type" other than "Usage"; lowercased), cc the
  * FOCUS ChargeClass, cr the cost-table credit type.
  *
+ * billing_line keeps the key unique through the index (usage_start,
+ * natural_key): the key holds the start, so that is the same rule, and
+ * an export's rows, which come in time order, then land at the end of
+ * the index rather than all over it (sql/003_billing_key.sql).
+ *
  * Money: cost_micro + credits_micro is the net cost in USD micro-dollars
  * in every format.  The GCP export gives the gross cost and the credits
  * apart; FOCUS folds credits into BilledCost, so there credits_micro is 0.
@@ -62,25 +67,50 @@ struct bill_line {
 	int64_t egress_bytes;			/* when egress_kind */
 };
 
+/* The last cell a JSON reader was given, and what it gave: the rows of
+ * one resource repeat the same labels (and most rows the same empty
+ * credits), so a repeated cell is not parsed again.  Cells longer than
+ * the array are not remembered. */
+struct bill_memo {
+	char cell[512];
+	size_t n;
+	int kind;		/* 0: nothing remembered; else the reader's */
+	int64_t sum;		/* credits */
+};
+
+struct bill_writer;
+
 /* What an importer holds for the length of one file. */
 struct bill_ctx {
 	struct import_ctx *c;
 	sqlite3_stmt *put;
+	struct bill_writer *w;	/* the writer thread (billing.c) */
 	struct egress_skus skus;
 	struct bill_buf labels;	/* canonical labels of the current row */
 	struct bill_buf key;
+	struct bill_memo labels_memo, credits_memo;
 };
 
-/* Prepare the upsert and load the egress SKU table. */
+/* Prepare the upsert, load the egress SKU table and start the writer
+ * thread, the only user of the database connection until bill_finish
+ * or bill_close returns. */
 enum perr_code bill_open(struct bill_ctx *b, struct import_ctx *c,
 			 struct perr *e);
+
+/* Stop the writer (dropping what it has not stored: the caller is
+ * failing) and free everything.  Safe after a failed bill_open. */
 void bill_close(struct bill_ctx *b);
 
-/* Insert L, or replace the row with the same natural key when L's
- * export_time is newer (an L without export_time never replaces).  Adds
- * 1 to rows_new when something changed.  Errors are P_EDB. */
+/* Queue L to be inserted, or to replace the row with the same natural
+ * key when L's export_time is newer (an L without export_time never
+ * replaces).  L is copied.  A database error of an earlier row comes
+ * back here (P_EDB), or from bill_finish. */
 enum perr_code bill_put(struct bill_ctx *b, const struct bill_line *l,
 			struct perr *e);
+
+/* Store every queued row and wait for the writer; adds the rows that
+ * changed something to rows_new.  P_OK or the database error. */
+enum perr_code bill_finish(struct bill_ctx *b, struct perr *e);
 
 /* Canonical labels of the current row into b->labels, from the GCP
  * export's JSON array [{"key":..,"value":..},..] (ARRAY) or a FOCUS Tags
@@ -94,6 +124,10 @@ int bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
  * their own text so that no double is involved.  0 or -1 with *WHY. */
 int bill_credits(const struct csvin_field *f, int64_t *sum,
 		 const char **why);
+
+/* bill_credits, remembering the last cell in B (same result). */
+int bill_credits_memo(struct bill_ctx *b, const struct csvin_field *f,
+		      int64_t *sum, const char **why);
 
 /* Normalise an instant to "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC, fraction
  * truncated to microseconds) in OUT (>= 32 bytes).  0 or -1. */

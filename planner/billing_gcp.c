@@ -457,7 +457,7 @@ export_row(struct gcp_in *g, struct bill_line *l, struct perr *e)
 				      "timestamp", NULL, e);
 	if ((rc = money(g, C_COST, DEC_STRICT, &cost, e)) != P_OK)
 		return rc;
-	if (bill_credits(&cr, &credits, &why) != 0)
+	if (bill_credits_memo(&g->b, &cr, &credits, &why) != 0)
 		return bill_bad_field(&g->r, g->col[C_CREDITS], "a JSON list "
 				      "of credits with numeric amounts", why,
 				      e);
@@ -495,7 +495,8 @@ table_row(struct gcp_in *g, struct bill_line *l, struct perr *e)
 	common(g, l);
 	l->currency.s = usd;
 	l->currency.n = 3;
-	g->b.labels.n = 0;
+	if ((rc = labels(g, 1, e)) != P_OK)	/* no column: none */
+		return rc;
 	if ((rc = interval(g, l, 1, e)) != P_OK ||
 	    (rc = money(g, cost_col, DEC_THOUSANDS | DEC_CURRENCY,
 			&l->cost_micro, e)) != P_OK)
@@ -568,8 +569,9 @@ import_gcp_billing(struct import_ctx *c, FILE *f, const char *head,
 	g.c = c;
 	if ((rc = csvin_open(&g.r, f, c->path, e)) == P_OK &&
 	    (rc = find_header(&g, e)) == P_OK &&
-	    (rc = bill_open(&g.b, c, e)) == P_OK)
-		rc = rows(&g, e);
+	    (rc = bill_open(&g.b, c, e)) == P_OK &&
+	    (rc = rows(&g, e)) == P_OK)
+		rc = bill_finish(&g.b, e);
 	bill_close(&g.b);
 	csvin_close(&g.r);
 	return rc;

@@ -17,6 +17,11 @@
 /* A progress line appears when an import has run this long (s). */
 #define PROGRESS_AFTER	2
 
+/* Files from this size on are imported in the store's bulk mode (the
+ * rollback journal rather than the WAL: see store_bulk).  Below it the
+ * WAL costs nothing measurable and readers are never kept waiting. */
+#define IMPORT_BULK_BYTES	(16LL * 1024 * 1024)
+
 /*
  * The readers see a FILE that counts what passes through it.  On a
  * terminal it redraws one progress line on stderr a few times a second
@@ -191,15 +196,27 @@ import_open(const char *path, FILE **f, long long *size, struct perr *e)
 	return P_OK;
 }
 
+/*
+ * One transaction per file.  Foreign keys are not checked inside it:
+ * every row an importer writes references the import_file row that the
+ * same transaction inserted first (c.import_id), so the check cannot
+ * fail, and while checks are on SQLite keeps a statement journal for
+ * every row (a copy of each page the row touches, in case the check
+ * fails half-way), which wrote several times the data of the import.
+ * Checks are switched back on when the transaction ends, either way.
+ * A large file is imported in bulk mode (IMPORT_BULK_BYTES).
+ */
 enum perr_code
 import_path(struct store *s, enum import_kind kind, const char *path,
 	    const struct import_opts *opts, struct import_result *res,
 	    struct perr *e)
 {
 	struct import_ctx c = { s, path, 0, opts, res };
+	struct perr fk = { P_OK, "" };
 	struct progress prog;
 	char head[4096];
 	long long size = 0;
+	int bulk;
 	FILE *f, *r;
 	enum perr_code rc = P_OK;
 
@@ -208,7 +225,10 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 		return e->code;
 	read_head(f, head, sizeof(head));
 	r = progress_wrap(&prog, f, path, size);
-	if (store_begin(s, e) ||
+	bulk = size >= IMPORT_BULK_BYTES;
+	if (bulk)
+		store_bulk(s, 1);
+	if (store_foreign_keys(s, 0, e) || store_begin(s, e) ||
 	    store_add_import(s, path, import_kind_name(kind), size,
 			     opts->sha256, &c.import_id, e) ||
 	    dispatch(&c, kind, r, head, e) ||
@@ -218,6 +238,10 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 		store_rollback(s);
 		rc = e->code ? e->code : P_EDB;
 	}
+	if (store_foreign_keys(s, 1, rc ? &fk : e) && rc == P_OK)
+		rc = e->code;
+	if (bulk)
+		store_bulk(s, 0);
 	progress_end(&prog, r);
 	fclose(f);
 	return rc;

@@ -156,83 +156,225 @@ load_gpus(struct store *s, const struct resolver *r, struct plan *p,
 	return store_commit(s, e);
 }
 
-/* The VM's month in the billing data: matched by instance id, else by
- * name and region (an inventory from CSV has no ids, and some exports
- * name the resource only). */
-static enum perr_code
-vm_egress(struct store *s, struct plan *p, struct plan_vm *vm,
-	  const char *instance_id, sqlite3_stmt *by_id,
-	  sqlite3_stmt *by_name, struct perr *e)
-{
-	sqlite3_stmt *st = instance_id ? by_id : by_name;
+/*
+ * The VMs' month in the billing data.  A VM's rows are matched by
+ * instance id, else by name and region (an inventory from CSV has no
+ * ids, and some exports name the resource only); the VM has billing when
+ * any row of the month matches, and its egress is the sum of the egress
+ * bytes of those rows.  Nothing indexes billing rows by VM, so a query
+ * per VM would scan the table once per VM; instead the month's rows are
+ * read once and matched against the VMs sorted both ways.  Memory is one
+ * entry per VM, whatever the size of the billing data.
+ */
+struct vm_match {
+	const char *id, *name, *region;	/* id may be NULL */
+	int64_t id_rows, id_bytes;	/* rows matched by id */
+	int64_t name_rows, name_bytes;	/* rows matched by name and region */
+};
 
-	for (;;) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, p->start);
-		sqlite3_bind_int64(st, 2, p->end);
-		if (st == by_id)
-			sqlite3_bind_text(st, 3, instance_id, -1,
-					  SQLITE_TRANSIENT);
-		else {
-			sqlite3_bind_text(st, 3, vm->name, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 4, vm->region, -1,
-					  SQLITE_STATIC);
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcmp((*(struct vm_match *const *)a)->id,
+		      (*(struct vm_match *const *)b)->id);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	const struct vm_match *x = *(struct vm_match *const *)a;
+	const struct vm_match *y = *(struct vm_match *const *)b;
+	int d = strcmp(x->name, y->name);
+
+	return d ? d : strcmp(x->region, y->region);
+}
+
+/* The run of the N sorted entries of V equal to KEY under CMP: its
+ * first entry, and its length in *COUNT (0 when there is none). */
+static struct vm_match **
+equal_run(struct vm_match **v, size_t n, const struct vm_match *key,
+	  int (*cmp)(const void *, const void *), size_t *count)
+{
+	size_t lo = 0, hi = n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp(&v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n && cmp(&v[end], &key) == 0; end++)
+		;
+	*count = end - lo;
+	return v + lo;
+}
+
+/* Sums saturate: a month past 2^63 bytes is not a real export. */
+static void
+add_bytes(int64_t *sum, int64_t v)
+{
+	if (__builtin_add_overflow(*sum, v, sum))
+		*sum = INT64_MAX;
+}
+
+struct vm_index {
+	struct vm_match *m;		/* one per VM, in p->vms order */
+	struct vm_match **by_id;	/* those with an id, sorted by id */
+	struct vm_match **by_name;	/* all, by name then region */
+	size_t n, nid;
+};
+
+/* Count one billing row (ID, NAME and REGION may be NULL; BYTES is 0
+ * for a row that is not egress) for every VM it matches. */
+static void
+match_row(struct vm_index *ix, const char *id, const char *name,
+	  const char *region, int64_t bytes)
+{
+	struct vm_match key = { id, name, region, 0, 0, 0, 0 }, **hit;
+	size_t n, i;
+
+	if (id) {
+		hit = equal_run(ix->by_id, ix->nid, &key, cmp_id, &n);
+		for (i = 0; i < n; i++) {
+			hit[i]->id_rows++;
+			add_bytes(&hit[i]->id_bytes, bytes);
 		}
-		if (one_row(s, st, "summing a VM's egress", e))
-			return e->code;
-		if (sqlite3_column_int(st, 0) > 0) {
-			vm->has_billing = 1;
-			vm->billing_egress_bytes = sqlite3_column_int64(st, 1);
-			return P_OK;
+	}
+	if (name && region) {
+		hit = equal_run(ix->by_name, ix->n, &key, cmp_name, &n);
+		for (i = 0; i < n; i++) {
+			hit[i]->name_rows++;
+			add_bytes(&hit[i]->name_bytes, bytes);
 		}
-		if (st == by_name)
-			return P_OK;
-		st = by_name;
 	}
 }
 
-#define EGRESS_SUM "SELECT COUNT(*), COALESCE(SUM(CASE WHEN egress_kind " \
-	"IS NOT NULL THEN egress_bytes END), 0) FROM billing_line WHERE " \
-	"usage_start >= ?1 AND usage_start < ?2 AND "
+#define MONTH_ROWS "SELECT vm_instance_id, resource_name, region, " \
+	"CASE WHEN egress_kind IS NOT NULL THEN egress_bytes END " \
+	"FROM billing_line WHERE usage_start >= ?1 AND usage_start < ?2"
+
+/* One pass over the month's billing rows. */
+static enum perr_code
+match_month(struct store *s, struct plan *p, struct vm_index *ix,
+	    struct perr *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_prepare(s, MONTH_ROWS, &st, e))
+		return e->code;
+	sqlite3_bind_int64(st, 1, p->start);
+	sqlite3_bind_int64(st, 2, p->end);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		match_row(ix, (const char *)sqlite3_column_text(st, 0),
+			  (const char *)sqlite3_column_text(st, 1),
+			  (const char *)sqlite3_column_text(st, 2),
+			  sqlite3_column_int64(st, 3));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? P_OK :
+	    store_fail(s, rc, e, "reading the month's billing");
+}
+
+/* Sort the VMs both ways, match the month, give each VM its billing. */
+static enum perr_code
+vms_egress(struct store *s, struct plan *p, struct vm_index *ix,
+	   struct perr *e)
+{
+	size_t i;
+
+	if (p->nvms == 0)
+		return P_OK;
+	ix->n = p->nvms;
+	ix->by_id = calloc(p->nvms + 1, sizeof(*ix->by_id));
+	ix->by_name = calloc(p->nvms + 1, sizeof(*ix->by_name));
+	if (ix->by_id == NULL || ix->by_name == NULL)
+		return perr_set(e, P_ENOMEM, "out of memory");
+	for (i = 0; i < p->nvms; i++) {
+		if (p->vms[i].name == NULL || p->vms[i].region == NULL)
+			return perr_set(e, P_ENOMEM, "out of memory");
+		ix->m[i].name = p->vms[i].name;
+		ix->m[i].region = p->vms[i].region;
+		ix->by_name[i] = &ix->m[i];
+		if (ix->m[i].id)
+			ix->by_id[ix->nid++] = &ix->m[i];
+	}
+	qsort(ix->by_id, ix->nid, sizeof(*ix->by_id), cmp_id);
+	qsort(ix->by_name, ix->n, sizeof(*ix->by_name), cmp_name);
+	if (match_month(s, p, ix, e))
+		return e->code;
+	for (i = 0; i < p->nvms; i++) {
+		struct vm_match *m = &ix->m[i];
+		int by_id = m->id && m->id_rows > 0;
+
+		p->vms[i].has_billing = by_id || m->name_rows > 0;
+		p->vms[i].billing_egress_bytes = by_id ? m->id_bytes :
+		    m->name_bytes;
+	}
+	return P_OK;
+}
+
+static void
+vm_index_free(struct vm_index *ix, size_t n)
+{
+	size_t i;
+
+	for (i = 0; ix->m && i < n; i++)
+		free((char *)ix->m[i].id);
+	free(ix->m);
+	free(ix->by_id);
+	free(ix->by_name);
+}
 
 static enum perr_code
 load_vms(struct store *s, struct plan *p, struct perr *e)
 {
-	sqlite3_stmt *st = NULL, *by_id = NULL, *by_name = NULL;
+	struct vm_index ix;
+	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
 	enum perr_code rc;
 	int step = SQLITE_DONE;
 
+	memset(&ix, 0, sizeof(ix));
 	if ((rc = store_prepare(s, "SELECT name, zone, region, pair_label, "
 				"instance_id FROM vm WHERE pair_label IS NOT "
-				"NULL ORDER BY name, zone", &st, e)) ||
-	    (rc = store_prepare(s, EGRESS_SUM "vm_instance_id = ?3",
-				&by_id, e)) ||
-	    (rc = store_prepare(s, EGRESS_SUM "resource_name = ?3 AND "
-				"region = ?4", &by_name, e)))
+				"NULL ORDER BY name, zone", &st, e)))
 		goto out;
-	while (rc == P_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct plan_vm *vm = grow((void **)&p->vms, &p->nvms, &cap,
-					  sizeof(*vm));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct plan_vm *vm;
+		struct vm_match *m;
 
-		if (vm == NULL) {
-			rc = perr_set(e, P_ENOMEM, "out of memory");
-			break;
+		if (p->nvms == cap) {
+			cap = cap ? cap * 2 : 64;
+			vm = realloc(p->vms, cap * sizeof(*vm));
+			m = realloc(ix.m, cap * sizeof(*m));
+			if (vm)
+				p->vms = vm;
+			if (m)
+				ix.m = m;
+			if (vm == NULL || m == NULL) {
+				rc = perr_set(e, P_ENOMEM, "out of memory");
+				goto out;
+			}
 		}
+		vm = &p->vms[p->nvms];
 		memset(vm, 0, sizeof(*vm));
+		memset(&ix.m[p->nvms], 0, sizeof(ix.m[0]));
+		ix.m[p->nvms].id = col_dup(st, 4);
+		p->nvms++;
 		vm->name = col_dup(st, 0);
 		vm->zone = col_dup(st, 1);
 		vm->region = col_dup(st, 2);
 		vm->pair_label = col_dup(st, 3);
-		rc = vm_egress(s, p, vm, (const char *)sqlite3_column_text(st,
-			       4), by_id, by_name, e);
 	}
-	if (rc == P_OK && step != SQLITE_DONE)
+	if (step != SQLITE_DONE)
 		rc = store_fail(s, step, e, "reading the VMs");
+	else
+		rc = vms_egress(s, p, &ix, e);
 out:
 	sqlite3_finalize(st);
-	sqlite3_finalize(by_id);
-	sqlite3_finalize(by_name);
+	vm_index_free(&ix, p->nvms);
 	return rc;
 }
 

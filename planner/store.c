@@ -30,6 +30,35 @@ store_exec(struct store *s, const char *sql, struct perr *e)
 }
 
 enum perr_code
+store_foreign_keys(struct store *s, int on, struct perr *e)
+{
+	return store_exec(s, on ? "PRAGMA foreign_keys = ON" :
+			  "PRAGMA foreign_keys = OFF", e);
+}
+
+/*
+ * In WAL mode a transaction's pages are written twice, to the WAL and
+ * by the checkpoint to the database, and SQLite finds a page among the
+ * transaction's frames with a lookup that slows as the WAL grows: an
+ * import of a 2 GB export took 34 s in WAL mode, 13 s with the rollback
+ * journal (a new page goes straight to the database; only the old pages
+ * the import changes are journalled).  So a large import leaves WAL
+ * mode for its transaction.  It is as durable (synchronous stays FULL);
+ * what it gives up is concurrency: while it runs, readers wait for it.
+ * Leaving WAL needs the database to itself, so the switch is tried with
+ * no busy wait, and the import stays in the WAL if it fails.
+ */
+void
+store_bulk(struct store *s, int on)
+{
+	if (on)
+		sqlite3_busy_timeout(s->db, 0);
+	sqlite3_exec(s->db, on ? "PRAGMA journal_mode = DELETE" :
+		     "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+}
+
+enum perr_code
 store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
 	      struct perr *e)
 {
@@ -94,6 +123,21 @@ store_latest_version(void)
 	return max;
 }
 
+/* Another file bringing the same version as F, or NULL.  Two branches
+ * that each add a schema file can merge into two files with one number,
+ * and the second would never be applied: refuse that loudly. */
+static const struct embedded_file *
+schema_twin(const struct embedded_file *f)
+{
+	const struct embedded_file *g;
+	int v = schema_file_version(f->name);
+
+	for (g = embedded_files; g->name; g++)
+		if (g != f && schema_file_version(g->name) == v)
+			return g;
+	return NULL;
+}
+
 static const struct embedded_file *
 schema_file(int version)
 {
@@ -114,6 +158,10 @@ apply_schema(struct store *s, int version, struct perr *e)
 	if (f == NULL)
 		return perr_set(e, P_EDATA, "schema version %d missing from "
 				"this build", version);
+	if (schema_twin(f) != NULL)
+		return perr_set(e, P_EDATA, "schema version %d is brought by "
+				"both %s and %s: renumber one", version,
+				f->name, schema_twin(f)->name);
 	if (store_begin(s, e) || store_exec(s, (const char *)f->data, e))
 		goto fail;
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version);
@@ -161,6 +209,22 @@ upgrade(struct store *s, struct perr *e)
 	return P_OK;
 }
 
+/*
+ * Open, set the connection up, upgrade.  The settings, chosen with the
+ * benchmark (bench/, README "Performance"):
+ * - journal_mode WAL: a report or an operator's query can read while
+ *   the nightly run writes.  A large import leaves it for its own
+ *   transaction (store_bulk): the WAL would write it twice.
+ * - synchronous stays FULL (SQLite's default): a committed import
+ *   survives a power cut.  There is one commit per file, so its fsync
+ *   costs nothing measurable; NORMAL would save nothing either, as the
+ *   checkpoint syncs the WAL anyway.
+ * - cache_size and temp_store stay at their defaults (2 MB; temporary
+ *   files on disk): with billing keys indexed in time order (schema 3)
+ *   a larger cache made no measurable difference, and a bounded cache
+ *   keeps peak memory near 30 MB whatever the export's size.
+ * - foreign_keys ON, except inside an import transaction (import.c).
+ */
 enum perr_code
 store_open(struct store *s, const char *path, struct perr *e)
 {
@@ -176,7 +240,7 @@ store_open(struct store *s, const char *path, struct perr *e)
 		return P_EDB;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	if (store_exec(s, "PRAGMA foreign_keys = ON", e) ||
+	if (store_foreign_keys(s, 1, e) ||
 	    store_exec(s, "PRAGMA journal_mode = WAL", e) ||
 	    upgrade(s, e)) {
 		store_close(s);

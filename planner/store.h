@@ -39,6 +39,17 @@ enum perr_code store_begin(struct store *s, struct perr *e);
 enum perr_code store_commit(struct store *s, struct perr *e);
 void store_rollback(struct store *s);
 
+/* Switch foreign key checks on or off; only outside a transaction.
+ * import_path switches them off for its transaction (see import.c). */
+enum perr_code store_foreign_keys(struct store *s, int on, struct perr *e);
+
+/* Bulk mode for one large write transaction: the rollback journal
+ * instead of the WAL (see store.c for why).  Call with ON before
+ * store_begin and with !ON after the transaction ends.  Switching on
+ * does not wait: when another connection has the database open, the
+ * transaction simply goes through the WAL. */
+void store_bulk(struct store *s, int on);
+
 /* Execute SQL that takes no parameters (schema, pragmas). */
 enum perr_code store_exec(struct store *s, const char *sql, struct perr *e);
 

@@ -20,6 +20,21 @@ wait $holder
 expect_status 3 "runs again once the lock is free" "$PLANNER" \
 	--db "$T/p.db" --month 2025-06
 
+# Wait until planner (pid $1) is writing its import into database $2:
+# the rollback journal of a large import exists, or a megabyte is in the
+# WAL; a fixed sleep would race a fast import.  Gives up after 10 s.
+wait_writing() {
+	i=0
+	while [ $i -lt 200 ] && kill -0 "$1" 2>/dev/null; do
+		[ -e "$2-journal" ] && return 0
+		[ "$(stat -c %s "$2-wal" 2>/dev/null || echo 0)" -gt 1048576 ] &&
+			return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
 # SIGTERM in the middle of a long import: the file is rolled back whole,
 # the rest of the database is as it was, and a re-run completes it.
 sh "$TOOLS/gen_billing.sh" "$DEMO/gcp_billing.csv" 60 >"$T/big.csv"
@@ -28,7 +43,7 @@ digest=$(db_digest "$T/p.db")
 "$PLANNER" --db "$T/p.db" --gcp-billing "$T/big.csv" --month 2025-06 \
 	>/dev/null 2>"$T/term.err" &
 pid=$!
-sleep 0.7
+wait_writing $pid "$T/p.db"
 kill -TERM $pid
 wait $pid
 st=$?
@@ -38,17 +53,17 @@ check "SIGTERM is reported" grep -q "stopped by signal" "$T/term.err"
 expect_eq "SIGTERM: database as before" "$(db_digest "$T/p.db")" "$digest"
 check "SIGTERM: database intact" sh -c \
 	"sqlite3 '$T/p.db' 'PRAGMA integrity_check' | grep -qx ok"
+cp "$T/p.db" "$T/k.db"	# for SIGKILL below, before the import
 "$PLANNER" --db "$T/p.db" --gcp-billing "$T/big.csv" --month 2025-06 \
 	>/dev/null 2>&1
 expect_eq "re-run imports every row" \
 	"$(sqlite3 "$T/p.db" "SELECT COUNT(*) FROM billing_line")" "$rows"
 
 # SIGKILL is no better: the transaction never commits.
-cp "$T/p.db" "$T/k.db"
 digest=$(db_digest "$T/k.db")
 "$PLANNER" --db "$T/k.db" --gcp-billing "$T/big.csv" >/dev/null 2>&1 &
 pid=$!
-sleep 0.7
+wait_writing $pid "$T/k.db"
 kill -KILL $pid
 wait $pid 2>/dev/null
 expect_eq "SIGKILL: database as before" "$(db_digest "$T/k.db")" "$digest"
