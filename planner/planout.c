@@ -155,6 +155,58 @@ totals_json(const struct plan *p)
 	return o;
 }
 
+/*
+ * The plan is written as it is built, one list element at a time, so
+ * that memory holds one element's text, not the whole document: a plan
+ * of 100,000 pairs is a few hundred megabytes of JSON.
+ */
+struct jw {
+	FILE *f;
+	int n;		/* elements written in the current list */
+	int bad;	/* a write or an allocation failed */
+};
+
+/* Write ITEM (consumed) as the next element of the open list. */
+static void
+jw_item(struct jw *w, cJSON *item)
+{
+	char *t = item ? cJSON_PrintUnformatted(item) : NULL;
+
+	cJSON_Delete(item);
+	if (t == NULL || fprintf(w->f, "%s\n  %s", w->n ? "," : "", t) < 0)
+		w->bad = 1;
+	w->n++;
+	free(t);
+}
+
+/* Open the list KEY of the top-level object; jw_close ends it. */
+static void
+jw_open(struct jw *w, const char *key)
+{
+	if (fprintf(w->f, ",\n \"%s\": [", key) < 0)
+		w->bad = 1;
+	w->n = 0;
+}
+
+static void
+jw_close(struct jw *w)
+{
+	if (fputs(w->n ? "\n ]" : "]", w->f) < 0)
+		w->bad = 1;
+}
+
+/* Write "KEY": ITEM (consumed) as a member of the top-level object. */
+static void
+jw_member(struct jw *w, const char *key, cJSON *item)
+{
+	char *t = item ? cJSON_PrintUnformatted(item) : NULL;
+
+	cJSON_Delete(item);
+	if (t == NULL || fprintf(w->f, ",\n \"%s\": %s", key, t) < 0)
+		w->bad = 1;
+	free(t);
+}
+
 static void
 unmapped_json(void *ctx, const char *loc, long count)
 {
@@ -162,76 +214,88 @@ unmapped_json(void *ctx, const char *loc, long count)
 
 	cJSON_AddStringToObject(o, "location", loc);
 	cJSON_AddNumberToObject(o, "count", count);
-	cJSON_AddItemToArray(ctx, o);
+	jw_item(ctx, o);
 }
 
 static cJSON *
-unpaired_json(const struct plan *p, int gpus)
+unpaired_gpu_json(const struct plan_gpu *g)
 {
-	cJSON *a = cJSON_CreateArray(), *o;
-	size_t i;
+	cJSON *o = cJSON_CreateObject();
 
-	for (i = 0; gpus && i < p->ngpus; i++) {
-		if (p->gpus[i].nvms)
-			continue;
-		o = cJSON_CreateObject();
-		add_id(o, "gpu_id", p->gpus[i].id);
-		add_str_or_null(o, "gpu_location", p->gpus[i].location);
-		add_resolution(o, &p->gpus[i].res);
-		cJSON_AddItemToArray(a, o);
-	}
-	for (i = 0; !gpus && i < p->nvms; i++) {
-		if (!p->vms[i].unpaired)
-			continue;
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "cpu_name", p->vms[i].name);
-		cJSON_AddStringToObject(o, "cpu_zone", p->vms[i].zone);
-		cJSON_AddStringToObject(o, "pair_label", p->vms[i].pair_label);
-		cJSON_AddStringToObject(o, "reason", p->vms[i].unpaired);
-		cJSON_AddItemToArray(a, o);
-	}
-	return a;
+	add_id(o, "gpu_id", g->id);
+	add_str_or_null(o, "gpu_location", g->location);
+	add_resolution(o, &g->res);
+	return o;
 }
 
 static cJSON *
-plan_json(const struct plan *p)
+unpaired_vm_json(const struct plan_vm *v)
 {
-	cJSON *root = cJSON_CreateObject(), *rates, *pairs, *unm;
-	size_t i;
+	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(root, "month", p->month);
-	rates = cJSON_AddObjectToObject(root, "rates");
+	cJSON_AddStringToObject(o, "cpu_name", v->name);
+	cJSON_AddStringToObject(o, "cpu_zone", v->zone);
+	cJSON_AddStringToObject(o, "pair_label", v->pair_label);
+	cJSON_AddStringToObject(o, "reason", v->unpaired);
+	return o;
+}
+
+static cJSON *
+rates_json(const struct plan *p)
+{
+	cJSON *rates = cJSON_CreateObject();
+
 	jout_rate(rates, "cross_region_usd_per_gb",
-		 p->rates.cross.t[0].micro_per_gib);
+		  p->rates.cross.t[0].micro_per_gib);
 	jout_rate(rates, "same_region_usd_per_gb",
-		 p->rates.same.t[0].micro_per_gib);
+		  p->rates.same.t[0].micro_per_gib);
 	cJSON_AddStringToObject(rates, "unit", "GiB");
 	add_tiers(rates, "cross_region_tiers", &p->rates.cross);
 	add_tiers(rates, "same_region_tiers", &p->rates.same);
-	pairs = cJSON_AddArrayToObject(root, "pairs");
-	for (i = 0; i < p->npairs; i++)
-		cJSON_AddItemToArray(pairs, pair_json(&p->pairs[i]));
-	cJSON_AddItemToObject(root, "totals", totals_json(p));
-	cJSON_AddItemToObject(root, "unpaired_gpus", unpaired_json(p, 1));
-	cJSON_AddItemToObject(root, "unpaired_cpus", unpaired_json(p, 0));
-	unm = cJSON_AddArrayToObject(root, "unmapped_locations");
-	plan_each_unmapped(p, unmapped_json, unm);
-	return root;
+	return rates;
+}
+
+static void
+write_lists(struct jw *w, const struct plan *p)
+{
+	size_t i;
+
+	jw_open(w, "pairs");
+	for (i = 0; i < p->npairs && !w->bad; i++)
+		jw_item(w, pair_json(&p->pairs[i]));
+	jw_close(w);
+	jw_member(w, "totals", totals_json(p));
+	jw_open(w, "unpaired_gpus");
+	for (i = 0; i < p->ngpus && !w->bad; i++)
+		if (p->gpus[i].nvms == 0)
+			jw_item(w, unpaired_gpu_json(&p->gpus[i]));
+	jw_close(w);
+	jw_open(w, "unpaired_cpus");
+	for (i = 0; i < p->nvms && !w->bad; i++)
+		if (p->vms[i].unpaired)
+			jw_item(w, unpaired_vm_json(&p->vms[i]));
+	jw_close(w);
+	jw_open(w, "unmapped_locations");
+	plan_each_unmapped(p, unmapped_json, w);
+	jw_close(w);
 }
 
 enum perr_code
 plan_write_json(const struct plan *p, FILE *f, struct perr *e)
 {
-	cJSON *root = plan_json(p);
-	char *text = cJSON_Print(root);
-	int bad;
+	struct jw w = { f, 0, 0 };
+	cJSON *month = cJSON_CreateString(p->month);
+	char *t = month ? cJSON_PrintUnformatted(month) : NULL;
 
-	cJSON_Delete(root);
-	if (text == NULL)
-		return perr_set(e, P_ENOMEM, "out of memory");
-	bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
-	free(text);
-	return bad ? perr_set(e, P_EIO, "writing the plan failed") : P_OK;
+	cJSON_Delete(month);
+	if (t == NULL || fprintf(f, "{\"month\": %s", t) < 0)
+		w.bad = 1;
+	free(t);
+	jw_member(&w, "rates", rates_json(p));
+	write_lists(&w, p);
+	if (fputs("\n}\n", f) < 0)
+		w.bad = 1;
+	return w.bad ? perr_set(e, P_EIO, "writing the plan failed") : P_OK;
 }
 
 /* ---- summary ------------------------------------------------------ */
