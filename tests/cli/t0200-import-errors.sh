@@ -79,6 +79,20 @@ expect_status 3 "keep-going exits 3" "$PLANNER" --db "$T/kg.db" \
 check "keep-going names the element" grep -q "element 2" "$T/err"
 expect_eq "keep-going imports the rest" \
 	"$(sqlite3 "$T/kg.db" 'SELECT COUNT(*) FROM gpu')" 2
+# \u escapes, surrogate pairs included, become UTF-8; a lone surrogate
+# is not text.
+printf '[{"id":8,"geolocation":"Hafnarfjar\\u00f0ur \\ud83d\\ude00, IS"}]' \
+	>"$T/u.json"
+expect_status 0 "escapes and a surrogate pair" "$PLANNER" --db "$T/u.db" \
+	--vast-instances "$T/u.json" --month 2025-06
+expect_eq "stored as UTF-8" "$(sqlite3 "$T/u.db" \
+	"SELECT hex(location) FROM gpu")" \
+	"$(printf 'Hafnarfjar\303\260ur \360\237\230\200, IS' | od -An -tx1 |
+	tr -d ' \n' | tr a-f A-F)"
+printf '[{"id":9,"geolocation":"x\\ud83d, IS"}]' >"$T/lone.json"
+expect_status 1 "a lone surrogate refused" "$PLANNER" --db "$T/u.db" \
+	--vast-instances "$T/lone.json"
+
 # A location holding terminal escapes is shown, not obeyed.
 printf '[{"id":5,"geolocation":"\\u001b[31mred, ZZ"}]' >"$T/esc.json"
 "$PLANNER" --db "$T/esc.db" --vast-instances "$T/esc.json" \
