@@ -268,8 +268,8 @@ static enum perr_code
 check_url(const char *arg, struct perr *e)
 {
 	if (strncmp(arg, "http://", 7) != 0 && strncmp(arg, "https://", 8) != 0)
-		return perr_set(e, P_EUSAGE, "--alert-webhook '%s': expected an "
-				"http:// or https:// URL", arg);
+		return perr_set(e, P_EUSAGE, "--alert-webhook '%s': expected "
+				"an http:// or https:// URL", arg);
 	return P_OK;
 }
 
@@ -543,8 +543,8 @@ cli_parse(int argc, char **argv, struct options *o, struct perr *e)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":qv", longopts, NULL)) != -1) {
 		if (c == ':')
-			return perr_set(e, P_EUSAGE, "option '%s' needs a value "
-					"(try --help)", argv[optind - 1]);
+			return perr_set(e, P_EUSAGE, "option '%s' needs a "
+					"value (try --help)", argv[optind - 1]);
 		if (c == '?')
 			return perr_set(e, P_EUSAGE, "unknown option '%s' (try "
 					"--help)", argv[optind - 1]);

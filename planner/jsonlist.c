@@ -216,8 +216,10 @@ stream_array(struct splitter *s, struct perr *e)
 
 	while (rc == P_OK && (n = fread(buf, 1, sizeof(buf), s->f)) > 0) {
 		i = 0;
-		if (s->off == 0 && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-			i = 3;	/* a byte order mark, as some tools write */
+		/* A byte order mark, as some tools write. */
+		if (s->off == 0 && n >= 3 &&
+		    memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+			i = 3;
 		for (; rc == P_OK && i < n; i++) {
 			if (buf[i] == '\0')
 				return perr_set(e, P_EPARSE, "%s:%ld:%ld: NUL "

@@ -41,7 +41,7 @@ struct draw_style {
 	unsigned colour;	/* 0xRRGGBB */
 	enum draw_align align;
 	double width;		/* > 0: box width (align, wrap or ellipsis) */
-	int wrap;		/* 1: wrap in WIDTH, else one line, ellipsised */
+	int wrap;		/* 1: wrap in WIDTH; 0: one line with "..." */
 };
 
 /* Set the source colour of CR to 0xRRGGBB. */

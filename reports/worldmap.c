@@ -376,7 +376,8 @@ worldmap_draw(cairo_t *cr, double w, double h,
 	cairo_rectangle(cr, pl->x, pl->y, pl->w, pl->h);
 	cairo_stroke(cr);
 	if (f->nlinks == 0)
-		draw_no_data(cr, pl->x + pl->w / 2 - 120, pl->y + pl->h / 2 - 25,
-			     240, 50, "No data: no pair to draw this month");
+		draw_no_data(cr, pl->x + pl->w / 2 - 120,
+			     pl->y + pl->h / 2 - 25, 240, 50,
+			     "No data: no pair to draw this month");
 	map_legend(cr, pl->y + pl->h + 6, f);
 }
