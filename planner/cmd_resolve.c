@@ -300,84 +300,85 @@ print_json_fields(const char *loc, const struct resolution *res)
  * --explain.
  */
 
-static void
-explain_text(const struct resolver *r, const char *loc,
-	     const struct resolution *res)
-{
-	const struct gcp_region *near[3];
+/* What --explain shows, gathered once for either output form. */
+struct explain {
 	struct loc_parts p;
-	char cand[512];
+	char cand[RESOLVE_MAX_PARTS][512];	/* what each part could be */
+	const struct gcp_region *near[3];	/* nearest regions */
 	double km[3];
-	size_t n = 0, i;
+	size_t n;				/* of near */
+};
+
+static void
+explain_gather(const struct resolver *r, const char *loc,
+	       const struct resolution *res, struct explain *x)
+{
 	int k;
 
-	resolver_parse(r, loc, &p);
+	resolver_parse(r, loc, &x->p);
+	for (k = 0; k < x->p.n; k++)
+		resolver_candidates(r, x->p.part[k], res->country,
+				    x->cand[k], sizeof(x->cand[k]));
+	x->n = res->located ? regions_nearest(resolver_regions(r), res->lat,
+					      res->lon, x->near, x->km, 3) : 0;
+}
+
+static void
+explain_text(const struct explain *x, const struct resolution *res)
+{
+	size_t i;
+	int k;
+
 	fputs("#\tparts:", stdout);
-	for (k = 0; k < p.n; k++) {
+	for (k = 0; k < x->p.n; k++) {
 		printf(" %s", k ? "| " : "");
-		text_field(stdout, p.part[k]);
+		text_field(stdout, x->p.part[k]);
 	}
-	printf("%s%s\n", p.continent_dropped ? " (continent code dropped)" :
-	       "", p.cut ? " (cut)" : "");
-	for (k = 0; k < p.n; k++) {
-		resolver_candidates(r, p.part[k], res->country, cand,
-				    sizeof(cand));
+	printf("%s%s\n", x->p.continent_dropped ?
+	       " (continent code dropped)" : "", x->p.cut ? " (cut)" : "");
+	for (k = 0; k < x->p.n; k++) {
 		fputs("#\t  '", stdout);
-		text_field(stdout, p.part[k]);
-		printf("' could be: %s\n", cand);
+		text_field(stdout, x->p.part[k]);
+		printf("' could be: %s\n", x->cand[k]);
 	}
 	printf("#\tplace: %s", res->place[0] ? res->place : "-");
 	if (res->reason[0] != '\0')
 		printf("; %s", res->reason);
 	putchar('\n');
-	if (res->located)
-		n = regions_nearest(resolver_regions(r), res->lat, res->lon,
-				    near, km, 3);
-	if (n == 0)
+	if (x->n == 0)
 		return;
 	printf("#\tpoint %.4f %.4f; nearest:", res->lat, res->lon);
-	for (i = 0; i < n; i++)
-		printf(" %s %.1f km%s", near[i]->name, km[i],
-		       i + 1 < n ? ";" : "\n");
+	for (i = 0; i < x->n; i++)
+		printf(" %s %.1f km%s", x->near[i]->name, x->km[i],
+		       i + 1 < x->n ? ";" : "\n");
 }
 
 static void
-explain_json(const struct resolver *r, const char *loc,
-	     const struct resolution *res)
+explain_json(const struct explain *x, const struct resolution *res)
 {
-	const struct gcp_region *near[3];
-	struct loc_parts p;
-	char cand[512];
-	double km[3];
-	size_t n = 0, i;
+	size_t i;
 	int k;
 
-	resolver_parse(r, loc, &p);
 	fputs(", \"explain\": {\"parts\": [", stdout);
-	for (k = 0; k < p.n; k++) {
+	for (k = 0; k < x->p.n; k++) {
 		fputs(k ? ", " : "", stdout);
-		json_string(stdout, p.part[k]);
+		json_string(stdout, x->p.part[k]);
 	}
 	printf("], \"continent_dropped\": %s, \"candidates\": [",
-	       p.continent_dropped ? "true" : "false");
-	for (k = 0; k < p.n; k++) {
-		resolver_candidates(r, p.part[k], res->country, cand,
-				    sizeof(cand));
+	       x->p.continent_dropped ? "true" : "false");
+	for (k = 0; k < x->p.n; k++) {
 		fputs(k ? ", " : "", stdout);
-		json_string(stdout, cand);
+		json_string(stdout, x->cand[k]);
 	}
 	putchar(']');
 	json_str_or_null("place", res->place);
 	json_str_or_null("reason", res->reason);
-	if (res->located)
-		n = regions_nearest(resolver_regions(r), res->lat, res->lon,
-				    near, km, 3);
-	if (n > 0)
+	if (x->n > 0)
 		printf(", \"lat\": %.4f, \"lon\": %.4f", res->lat, res->lon);
 	fputs(", \"nearest\": [", stdout);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < x->n; i++)
 		printf("%s{\"region\": \"%s\", \"km\": %.1f}", i ? ", " : "",
-		       near[i]->name, km[i]);
+		       x->near[i]->name, x->km[i]);
 	fputs("]}", stdout);
 }
 
@@ -389,15 +390,19 @@ static void
 print_one(const struct resolver *r, const struct opts *o, const char *loc,
 	  const struct resolution *res)
 {
+	static struct explain x;	/* 3 KB; one at a time */
+
+	if (o->explain)
+		explain_gather(r, loc, res, &x);
 	if (o->json) {
 		print_json_fields(loc, res);
 		if (o->explain)
-			explain_json(r, loc, res);
+			explain_json(&x, res);
 		fputs("}\n", stdout);
 	} else {
 		print_text(loc, res);
 		if (o->explain)
-			explain_text(r, loc, res);
+			explain_text(&x, res);
 	}
 }
 
