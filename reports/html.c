@@ -41,15 +41,23 @@ static const char style[] =
 void
 html_escape(FILE *out, const char *s)
 {
-	for (; s && *s; s++)
+	size_t run;
+
+	while (s && *s) {
+		/* Text without markup characters goes out in one write. */
+		run = strcspn(s, "&<>\"'");
+		fwrite(s, 1, run, out);
+		s += run;
 		switch (*s) {
 		case '&': fputs("&amp;", out); break;
 		case '<': fputs("&lt;", out); break;
 		case '>': fputs("&gt;", out); break;
 		case '"': fputs("&quot;", out); break;
 		case '\'': fputs("&#39;", out); break;
-		default: fputc(*s, out);
+		default: return;	/* the end of S */
 		}
+		s++;
+	}
 }
 
 /* ---- pieces ------------------------------------------------------ */
@@ -146,14 +154,21 @@ static const char b64[] =
 static void
 base64(FILE *out, const unsigned char *p, size_t n)
 {
-	size_t i;
+	char buf[4096];
+	size_t i, o = 0;
 
+	/* Whole groups into a buffer, written a few kilobytes at a time. */
 	for (i = 0; i + 2 < n; i += 3) {
-		fputc(b64[p[i] >> 2], out);
-		fputc(b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)], out);
-		fputc(b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)], out);
-		fputc(b64[p[i + 2] & 63], out);
+		buf[o++] = b64[p[i] >> 2];
+		buf[o++] = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+		buf[o++] = b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+		buf[o++] = b64[p[i + 2] & 63];
+		if (o + 4 > sizeof(buf)) {
+			fwrite(buf, 1, o, out);
+			o = 0;
+		}
 	}
+	fwrite(buf, 1, o, out);
 	if (i < n) {
 		fputc(b64[p[i] >> 2], out);
 		if (i + 1 < n) {
