@@ -44,8 +44,8 @@ test_classify(void)
 			   "us-central1.\"}]}}"), GCP_ERR_REGION);
 	CHECK_INT(op_class("{\"name\":\"op\",\"status\":\"DONE\",\"error\":"
 			   "{\"errors\":[{\"code\":\"QUOTA_EXCEEDED\",\"message"
-			   "\":\"Quota 'GPUS_ALL_REGIONS' exceeded.  Limit: 1.0 "
-			   "globally.\"}]}}"), GCP_ERR_PROJECT);
+			   "\":\"Quota 'GPUS_ALL_REGIONS' exceeded.  "
+			   "Limit: 1.0 globally.\"}]}}"), GCP_ERR_PROJECT);
 	/* The quotaInfo detail decides even without the message's words. */
 	CHECK_INT(op_class("{\"name\":\"op\",\"status\":\"DONE\",\"error\":"
 			   "{\"errors\":[{\"code\":\"QUOTA_EXCEEDED\",\"message"

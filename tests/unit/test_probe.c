@@ -42,7 +42,8 @@ test_b12(void)
 	fill(&r, 2, few, 2);
 	CHECK_INT(probe_judge(&r, 20, 1), PROBE_TOO_FEW);
 	fill(&r, 10, fast, 10);
-	CHECK(r.median_ms == 5.5);		/* even count: the mean of two */
+	/* An even count: the median is the mean of the middle two. */
+	CHECK(r.median_ms == 5.5);
 	CHECK(r.loss == 0);
 	CHECK_INT(probe_judge(&r, 20, 0.2), PROBE_PASS);
 	fill(&r, 10, fast, 0);
