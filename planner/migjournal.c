@@ -23,15 +23,6 @@ bind_opt(sqlite3_stmt *st, int i, const char *s)
 	return store_bind_text(st, i, s && *s ? s : NULL, -1);
 }
 
-/* Run ST (already bound) to completion and finalize it. */
-static enum perr_code
-run(struct store *s, sqlite3_stmt *st, const char *what, struct perr *e)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? P_OK : store_fail(s, rc, e, what);
-}
 
 /* Insert M as a new migration row; M->id is its row id. */
 enum perr_code
@@ -62,7 +53,7 @@ mj_insert(struct store *s, struct migration *m, struct perr *e)
 	bind_opt(st, 13, m->state);
 	bind_opt(st, 14, store_now(now, sizeof(now)));
 	sqlite3_bind_int64(st, 15, m->savings_micro);
-	if (run(s, st, "journal: new migration", e))
+	if (store_run(s, st, "journal: new migration", e))
 		return e->code;
 	m->id = sqlite3_last_insert_rowid(s->db);
 	return P_OK;
@@ -96,7 +87,7 @@ mj_update(struct store *s, const struct migration *m, int finished,
 	sqlite3_bind_int(st, 9, finished);
 	bind_opt(st, 10, store_now(now, sizeof(now)));
 	sqlite3_bind_int64(st, 11, m->id);
-	return run(s, st, "journal: migration state", e);
+	return store_run(s, st, "journal: migration state", e);
 }
 
 /* Columns common to mj_open and mj_candidates, from "m" (the journal,
@@ -307,7 +298,7 @@ mj_step_begin(struct store *s, long long mid, const char *step,
 	bind_opt(st, 5, target);
 	bind_opt(st, 6, request_id);
 	bind_opt(st, 7, store_now(now, sizeof(now)));
-	if (run(s, st, "journal: step", e))
+	if (store_run(s, st, "journal: step", e))
 		return e->code;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return P_OK;
@@ -332,7 +323,7 @@ mj_step_end(struct store *s, long long id, const char *state,
 	bind_opt(st, 4, detail);
 	bind_opt(st, 5, store_now(now, sizeof(now)));
 	sqlite3_bind_int64(st, 6, id);
-	return run(s, st, "journal: step end", e);
+	return store_run(s, st, "journal: step end", e);
 }
 
 /* One latency_probe row per probe of R, in one transaction. */

@@ -445,7 +445,6 @@ save_run(struct store *s, const struct plan *p, const char *now,
 	 struct perr *e)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if (store_prepare(s, "INSERT INTO plan_run VALUES "
 			  "(?,?,?,?,?,?,?,?,?,?,?,?)", &st, e))
@@ -462,9 +461,7 @@ save_run(struct store *s, const struct plan *p, const char *now,
 	sqlite3_bind_int64(st, 10, p->t.cost_micro);
 	sqlite3_bind_int64(st, 11, p->t.cost_after_micro);
 	sqlite3_bind_int64(st, 12, p->t.savings_micro);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? P_OK : store_fail(s, rc, e, "saving plan");
+	return store_run(s, st, "saving the plan", e);
 }
 
 static void
@@ -567,7 +564,6 @@ plan_save(struct store *s, const struct plan *p, struct perr *e)
 {
 	char now[32];
 	sqlite3_stmt *st;
-	int rc;
 
 	store_now(now, sizeof(now));
 	if (store_begin(s, e))
@@ -575,13 +571,7 @@ plan_save(struct store *s, const struct plan *p, struct perr *e)
 	if (store_prepare(s, "DELETE FROM plan_run WHERE month = ?", &st, e))
 		goto fail;
 	sqlite3_bind_text(st, 1, p->month, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		store_fail(s, rc, e, "replacing the plan");
-		goto fail;
-	}
-	if (save_run(s, p, now, e) || save_pairs(s, p, now, e) ||
+	if (store_run(s, st, "replacing the plan", e) || save_run(s, p, now, e) || save_pairs(s, p, now, e) ||
 	    store_commit(s, e))
 		goto fail;
 	return P_OK;

@@ -16,18 +16,6 @@
 
 /* ---- loading ------------------------------------------------------ */
 
-/* Step ST expecting one row; anything else is a database failure
- * (a corrupt page, an integer overflow in SUM) and must not pass for
- * "no data". */
-static enum perr_code
-one_row(struct store *s, sqlite3_stmt *st, const char *what,
-	struct perr *e)
-{
-	int rc = sqlite3_step(st);
-
-	return rc == SQLITE_ROW ? P_OK : store_fail(s, rc, e, what);
-}
-
 enum perr_code
 plan_default_month(struct store *s, char *buf, size_t n, struct perr *e)
 {
@@ -38,7 +26,7 @@ plan_default_month(struct store *s, char *buf, size_t n, struct perr *e)
 			  "FROM billing_line UNION ALL SELECT MAX(start) "
 			  "FROM vast_charge)", &st, e))
 		return e->code;
-	if (one_row(s, st, "finding the latest month", e)) {
+	if (store_row(s, st, "finding the latest month", e)) {
 		sqlite3_finalize(st);
 		return e->code;
 	}
@@ -68,7 +56,7 @@ vast_bw(struct store *s, const struct plan *p, struct plan_gpu *g,
 	sqlite3_bind_int64(st, 1, g->id);
 	sqlite3_bind_int64(st, 2, p->start);
 	sqlite3_bind_int64(st, 3, p->end);
-	if (one_row(s, st, "reading Vast charges", e))
+	if (store_row(s, st, "reading Vast charges", e))
 		return e->code;
 	if (sqlite3_column_int(st, 0) > 0) {
 		g->has_vast_bw = 1;

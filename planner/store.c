@@ -67,6 +67,25 @@ store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
 	return rc == SQLITE_OK ? P_OK : store_fail(s, rc, e, "prepare");
 }
 
+enum perr_code
+store_run(struct store *s, sqlite3_stmt *st, const char *what,
+	  struct perr *e)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? P_OK : store_fail(s, rc, e, what);
+}
+
+enum perr_code
+store_row(struct store *s, sqlite3_stmt *st, const char *what,
+	  struct perr *e)
+{
+	int rc = sqlite3_step(st);
+
+	return rc == SQLITE_ROW ? P_OK : store_fail(s, rc, e, what);
+}
+
 int
 store_bind_text(sqlite3_stmt *st, int i, const char *s, int n)
 {
@@ -280,7 +299,6 @@ store_add_import(struct store *s, const char *path, const char *kind,
 {
 	sqlite3_stmt *st;
 	char now[32];
-	int rc;
 
 	if (store_prepare(s, "INSERT INTO import_file(path, kind, bytes, "
 			  "imported_at, sha256) VALUES (?, ?, ?, ?, ?)", &st,
@@ -292,10 +310,8 @@ store_add_import(struct store *s, const char *path, const char *kind,
 	sqlite3_bind_text(st, 4, store_now(now, sizeof(now)), -1,
 			  SQLITE_TRANSIENT);
 	store_bind_text(st, 5, sha256, -1);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, rc, e, "recording the import");
+	if (store_run(s, st, "recording the import", e))
+		return e->code;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return P_OK;
 }
@@ -305,7 +321,6 @@ store_finish_import(struct store *s, long long id, long long rows_read,
 		    long long rows_new, struct perr *e)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if (store_prepare(s, "UPDATE import_file SET rows_read = ?, "
 			  "rows_new = ? WHERE id = ?", &st, e))
@@ -313,10 +328,7 @@ store_finish_import(struct store *s, long long id, long long rows_read,
 	sqlite3_bind_int64(st, 1, rows_read);
 	sqlite3_bind_int64(st, 2, rows_new);
 	sqlite3_bind_int64(st, 3, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? P_OK :
-	    store_fail(s, rc, e, "recording the import");
+	return store_run(s, st, "recording the import", e);
 }
 
 enum perr_code
@@ -334,10 +346,16 @@ store_seen_import(struct store *s, const char *kind, const char *sha256,
 		return e->code;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
 		*seen = sqlite3_column_int(st, 0) > 0;
-	sqlite3_finalize(st);
-	return P_OK;
+		/* FALLTHROUGH */
+	case SQLITE_DONE:	/* no import of KIND yet */
+		sqlite3_finalize(st);
+		return P_OK;
+	default:
+		return store_run(s, st, "looking up earlier imports", e);
+	}
 }
 
 enum perr_code
@@ -345,17 +363,14 @@ store_begin_run(struct store *s, long long *id, struct perr *e)
 {
 	sqlite3_stmt *st;
 	char now[32];
-	int rc;
 
 	if (store_prepare(s, "INSERT INTO run(started_at) VALUES (?)", &st,
 			  e))
 		return e->code;
 	sqlite3_bind_text(st, 1, store_now(now, sizeof(now)), -1,
 			  SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, rc, e, "recording the run");
+	if (store_run(s, st, "recording the run", e))
+		return e->code;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return P_OK;
 }
@@ -367,7 +382,6 @@ store_end_run(struct store *s, long long id, int status, const char *month,
 {
 	sqlite3_stmt *st;
 	char now[32];
-	int rc;
 
 	if (store_prepare(s, "UPDATE run SET finished_at = ?, status = ?, "
 			  "month = ?, rows_imported = ?, rows_rejected = ?, "
@@ -381,8 +395,5 @@ store_end_run(struct store *s, long long id, int status, const char *month,
 	sqlite3_bind_int64(st, 5, rows_rejected);
 	sqlite3_bind_int64(st, 6, duration_ms);
 	sqlite3_bind_int64(st, 7, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? P_OK :
-	    store_fail(s, rc, e, "recording the run");
+	return store_run(s, st, "recording the run", e);
 }

@@ -61,6 +61,17 @@ enum perr_code store_prepare(struct store *s, const char *sql,
 enum perr_code store_fail(struct store *s, int rc, struct perr *e,
 			  const char *what);
 
+/* Step ST, which must finish without a row, and finalize it; a failure
+ * names WHAT.  For one-shot INSERT, UPDATE and DELETE statements. */
+enum perr_code store_run(struct store *s, sqlite3_stmt *st,
+			 const char *what, struct perr *e);
+
+/* Step ST, which must yield a row (it is not finalized).  Anything else
+ * is an error naming WHAT: a corrupt page or an overflow in SUM must not
+ * pass for "no data". */
+enum perr_code store_row(struct store *s, sqlite3_stmt *st,
+			 const char *what, struct perr *e);
+
 /* Bind helpers: bind text of length N, or NULL when S is NULL. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *s, int n);
 
