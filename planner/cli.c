@@ -250,7 +250,7 @@ check_month(const char *arg, struct perr *e)
 }
 
 static enum perr_code
-check_price(const char *arg, const char *opt, struct perr *e)
+check_price(const char *arg, const char *opt, int64_t *out, struct perr *e)
 {
 	const char *why;
 	int64_t v;
@@ -261,6 +261,7 @@ check_price(const char *arg, const char *opt, struct perr *e)
 	if (v < 0)
 		return perr_set(e, P_EUSAGE, "--%s '%s': a price cannot be "
 				"negative", opt, arg);
+	*out = v;
 	return P_OK;
 }
 
@@ -308,12 +309,14 @@ apply(struct options *o, int id, const char *arg, struct perr *e)
 	case O_PLAN_JSON: o->plan_json = arg; break;
 	case O_PAIR_LABEL: o->pair_label = arg; break;
 	case O_RATE_CROSS:
-		if (check_price(arg, "rate-cross-region", e))
+		if (check_price(arg, "rate-cross-region",
+				&o->rate_cross_micro, e))
 			return e->code;
 		o->rate_cross = arg;
 		break;
 	case O_RATE_SAME:
-		if (check_price(arg, "rate-same-region", e))
+		if (check_price(arg, "rate-same-region",
+				&o->rate_same_micro, e))
 			return e->code;
 		o->rate_same = arg;
 		break;
@@ -558,6 +561,7 @@ cli_parse(int argc, char **argv, struct options *o, struct perr *e)
 #define WIN(f) if (cmd.f) o->f = cmd.f
 	WIN(db); WIN(vast_instances); WIN(gcp_instances); WIN(month);
 	WIN(plan_json); WIN(pair_label); WIN(rate_cross); WIN(rate_same);
+	WIN(rate_cross_micro); WIN(rate_same_micro);
 	WIN(rate_card);
 	WIN(keep_going); WIN(migrate); WIN(dry_run); WIN(help);
 	WIN(version); WIN(verbosity); WIN(metrics_file); WIN(alert_webhook);

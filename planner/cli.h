@@ -9,6 +9,7 @@
 #ifndef PLANNER_CLI_H
 #define PLANNER_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -30,8 +31,10 @@ struct options {
 	const char *month;
 	const char *plan_json;
 	const char *pair_label;
-	const char *rate_cross;		/* USD per GiB, as text */
+	const char *rate_cross;		/* USD per GiB, as given */
 	const char *rate_same;
+	int64_t rate_cross_micro;	/* the same, parsed (when given) */
+	int64_t rate_same_micro;
 	const char *rate_card;		/* file; NULL: the built-in one */
 	const char *metrics_file;
 	const char *alert_webhook;

@@ -31,7 +31,6 @@
 #include "runctl.h"
 #include "sha256.h"
 #include "store.h"
-#include "timeutil.h"
 
 struct run {
 	const struct options *o;
@@ -256,36 +255,14 @@ import_all(struct run *r, struct perr *e)
 
 /* ---- plan --------------------------------------------------------- */
 
-/* A price given on the command line replaces the schedule with one
- * flat price (checked already by cli.c). */
-static enum perr_code
-parse_rate(const char *text, const char *opt, struct rate_schedule *s,
-	   struct perr *e)
-{
-	const char *why;
-	int64_t v;
-
-	if (text == NULL)
-		return P_OK;
-	if (dec_parse(text, strlen(text), 6, DEC_STRICT, &v, &why) || v < 0)
-		return perr_set(e, P_EUSAGE, "--%s '%s': expected a price in "
-				"USD per GiB such as 0.01", opt, text);
-	rate_flat(s, v);
-	return P_OK;
-}
-
 static enum perr_code
 choose_month(struct run *r, struct plan *p, struct perr *e)
 {
-	const char *m = r->o->month;
-	int64_t a, b;
+	const char *m = r->o->month;	/* checked by cli.c */
 
 	if (m == NULL)
 		return plan_default_month(&r->store, p->month,
 					  sizeof(p->month), e);
-	if (month_parse(m, &a, &b))
-		return perr_set(e, P_EUSAGE, "--month '%s': expected YYYY-MM",
-				m);
 	snprintf(p->month, sizeof(p->month), "%s", m);
 	return P_OK;
 }
@@ -326,12 +303,14 @@ make_plan(struct run *r, struct perr *e)
 	const char *pj = r->o->plan_json;
 
 	if (rate_card_read(r->o->rate_card, &p->rates.cross, &p->rates.same,
-			   &p->assumed_bytes_per_day, e) ||
-	    parse_rate(r->o->rate_cross, "rate-cross-region",
-		       &p->rates.cross, e) ||
-	    parse_rate(r->o->rate_same, "rate-same-region", &p->rates.same,
-		       e) ||
-	    choose_month(r, p, e) ||
+			   &p->assumed_bytes_per_day, e))
+		return e->code;
+	/* A price given as an option replaces its schedule with one. */
+	if (r->o->rate_cross)
+		rate_flat(&p->rates.cross, r->o->rate_cross_micro);
+	if (r->o->rate_same)
+		rate_flat(&p->rates.same, r->o->rate_same_micro);
+	if (choose_month(r, p, e) ||
 	    plan_load(&r->store, r->resolver, p, e) ||
 	    plan_save(&r->store, p, e))
 		return e->code;
