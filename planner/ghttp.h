@@ -1,6 +1,7 @@
 /*
- * ghttp.h - HTTP for the GCP client and its token exchange: one request,
- * retried with exponential backoff and jitter until a deadline.
+ * ghttp.h - HTTP for the GCP client, its token exchange and the alert
+ * webhook: one request, retried with exponential backoff and jitter
+ * until a deadline.
  *
  * Retried: transport failures (refused or reset connections, timeouts),
  * 429, 5xx, and 403 whose reason is rateLimitExceeded or

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "alert.h"
-#include "http.h"
+#include "ghttp.h"
 #include "import.h"
 #include "log.h"
 #include "metrics.h"
@@ -381,6 +381,32 @@ run_wave(struct run *r, struct perr *e)
 
 /* ---- the run ------------------------------------------------------ */
 
+/* How long the webhook may take, retries included, and one attempt. */
+#define WEBHOOK_DEADLINE_MS	45000
+#define WEBHOOK_ATTEMPT_MS	10000
+
+/* POST BODY to the webhook through the same retrying client as the GCP
+ * API (ghttp.h: backoff with jitter, Retry-After, a deadline). */
+static enum perr_code
+post_json(const char *url, const char *body, struct perr *e)
+{
+	struct ghttp_req rq = { "POST", url, body, NULL, NULL,
+				WEBHOOK_ATTEMPT_MS };
+	struct ghttp_resp rs;
+	struct ghttp *h;
+	enum perr_code rc;
+
+	memset(&rs, 0, sizeof(rs));
+	if (ghttp_open(&h, e))
+		return e->code;
+	rc = ghttp_send(h, &rq, ghttp_now_ms() + WEBHOOK_DEADLINE_MS, &rs, e);
+	if (rc == P_OK && (rs.status < 200 || rs.status > 299))
+		rc = perr_set(e, P_EHTTP, "POST %s: HTTP %ld", url, rs.status);
+	ghttp_resp_release(&rs);
+	ghttp_free(h);
+	return rc;
+}
+
 static void
 post_alerts(struct run *r, int status)
 {
@@ -391,8 +417,7 @@ post_alerts(struct run *r, int status)
 		return;
 	body = alerts_json(&r->alerts, r->planned ? r->plan.month : NULL,
 			   status);
-	if (body == NULL ||
-	    http_post_json(r->o->alert_webhook, body, 4, 500, 10, &e))
+	if (body == NULL || post_json(r->o->alert_webhook, body, &e))
 		log_error("alert webhook: %s", body ? e.msg : "out of memory");
 	free(body);
 }
