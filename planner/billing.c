@@ -61,6 +61,29 @@ plain_byte(unsigned char c, unsigned flags)
 	return !(flags & ESC_LOWER) || c < 'A' || c > 'Z';
 }
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Nonzero when a byte of V is below N (N <= 0x80; exact for "any"). */
+static uint64_t
+byte_below(uint64_t v, unsigned n)
+{
+	return (v - ONES * n) & ~v & HIGHS;
+}
+
+/* 1 when none of the 8 bytes at S needs an escape without flags: every
+ * key is built from a few hundred such bytes per row. */
+static int
+plain8(const char *s)
+{
+	uint64_t v;
+
+	memcpy(&v, s, sizeof(v));
+	return (byte_below(v, 0x20) | byte_below(v ^ (ONES * 0x7F), 1) |
+		byte_below(v ^ (ONES * '%'), 1) |
+		byte_below(v ^ (ONES * '|'), 1)) == 0;
+}
+
 /* Append S (N bytes) as one key part: see the key format in billing.h.
  * Runs of bytes kept as they are go in with one copy. */
 static int
@@ -72,8 +95,12 @@ buf_esc(struct bill_buf *b, const char *s, size_t n, unsigned flags)
 	while (i < n) {
 		unsigned char c;
 
-		for (run = i; run < n && plain_byte((unsigned char)s[run],
-						    flags); run++)
+		run = i;
+		if (flags == 0)
+			while (run + 8 <= n && plain8(s + run))
+				run += 8;
+		for (; run < n && plain_byte((unsigned char)s[run], flags);
+		     run++)
 			;
 		if (buf_add(b, s + i, run - i))
 			return -1;
@@ -654,386 +681,115 @@ bill_field_is(const struct csvin_field *f, const char *s)
 	return f->n == n && memcmp(f->s, s, n) == 0;
 }
 
-/* ---- the upsert ---------------------------------------------------- */
+/* ---- into the sink ------------------------------------------------- */
 
-static const char put_sql[] =
-	"INSERT INTO billing_line(natural_key, source, export_time, account, "
-	"project, service, sku_id, sku_desc, usage_start, usage_end, region, "
-	"zone, resource_name, resource_global, vm_instance_id, cost_micro, "
-	"credits_micro, currency, egress_kind, egress_bytes, import_id) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	"?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) "
-	"ON CONFLICT(usage_start, natural_key) DO UPDATE SET "
-	"source = excluded.source, "
-	"export_time = excluded.export_time, account = excluded.account, "
-	"project = excluded.project, service = excluded.service, "
-	"sku_id = excluded.sku_id, sku_desc = excluded.sku_desc, "
-	"usage_start = excluded.usage_start, usage_end = excluded.usage_end, "
-	"region = excluded.region, zone = excluded.zone, "
-	"resource_name = excluded.resource_name, "
-	"resource_global = excluded.resource_global, "
-	"vm_instance_id = excluded.vm_instance_id, "
-	"cost_micro = excluded.cost_micro, "
-	"credits_micro = excluded.credits_micro, "
-	"currency = excluded.currency, egress_kind = excluded.egress_kind, "
-	"egress_bytes = excluded.egress_bytes, import_id = excluded.import_id "
-	"WHERE excluded.export_time IS NOT NULL AND "
-	"(billing_line.export_time IS NULL OR "
-	"excluded.export_time > billing_line.export_time)";
+/* Rows handed to the sink at a time (under its lock when shared). */
+#define BATCH_ROWS	512
 
-/*
- * The writer.  Reading and checking a row (libcsv, numbers, times, JSON,
- * the key) and storing it (SQLite) cost about the same, so they run on
- * two threads: bill_put copies each checked row into a batch, and a
- * writer thread binds and steps the batches in order while the next ones
- * are read.  The writer is the only thread that uses the connection
- * until bill_finish or bill_close has joined it.  Memory is bounded by
- * the batches (BATCHES x BATCH_ROWS rows); when the writer falls behind,
- * bill_put waits for a free batch.  If the thread cannot be started, the
- * batches are written in line: same results, one core.
- */
-#define BATCH_ROWS	256
-#define BATCH_BYTES	(1024 * 1024)	/* a batch is handed on past this */
-#define BATCHES		4
-
-/* The text members of struct bill_line that the upsert binds. */
-static const size_t text_fields[] = {
-	offsetof(struct bill_line, account),
-	offsetof(struct bill_line, project),
-	offsetof(struct bill_line, service),
-	offsetof(struct bill_line, sku_id),
-	offsetof(struct bill_line, sku_desc),
-	offsetof(struct bill_line, region),
-	offsetof(struct bill_line, zone),
-	offsetof(struct bill_line, res_name),
-	offsetof(struct bill_line, res_global),
-	offsetof(struct bill_line, currency),
-};
-
-#define NTEXT	(sizeof(text_fields) / sizeof(text_fields[0]))
-
-/* A row as the writer needs it: the line, with its text and its key
- * kept as offsets into the batch's arena (which may move as it grows). */
-struct bill_row {
-	struct bill_line l;
-	size_t off[NTEXT], key_off, key_n;
-};
-
-struct bill_batch {
-	struct bill_row row[BATCH_ROWS];
-	size_t n;
-	struct bill_buf arena;
-	struct bill_batch *next;
-};
-
-struct bill_writer {
-	pthread_t thread;
-	int live;			/* the thread runs */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;		/* any change below */
-	struct bill_batch *free, *full, *full_tail;
-	struct bill_batch *cur;		/* being filled by bill_put */
-	int done;			/* no more batches will come */
-	int cancel;			/* drop the batches still queued */
-	enum perr_code rc;		/* the writer's first error */
-	struct perr e;
-	long long rows_new;		/* read only after the join */
-	struct bill_batch batch[BATCHES];
-};
-
-static struct csvin_field *
-line_text(struct bill_line *l, size_t i)
-{
-	return (struct csvin_field *)(void *)((char *)l + text_fields[i]);
-}
-
-static void
-bind_field(sqlite3_stmt *st, int i, const struct csvin_field *f)
-{
-	if (f->n == 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, f->s, (int)f->n, SQLITE_STATIC);
-}
-
-/* Bind row L with natural key KEY (N bytes).  Every parameter is bound
- * for every row, and text without a copy: the batch outlives the step. */
-static void
-bind_line(struct bill_ctx *b, const struct bill_line *l, const char *key,
-	  size_t n)
-{
-	sqlite3_stmt *st = b->put;
-	struct csvin_field id = bill_instance_id(&l->res_global);
-
-	sqlite3_bind_text(st, 1, key, (int)n, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, l->source, -1, SQLITE_STATIC);
-	if (l->export_time[0])
-		sqlite3_bind_text(st, 3, l->export_time, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 3);
-	bind_field(st, 4, &l->account);
-	bind_field(st, 5, &l->project);
-	bind_field(st, 6, &l->service);
-	bind_field(st, 7, &l->sku_id);
-	bind_field(st, 8, &l->sku_desc);
-	sqlite3_bind_int64(st, 9, l->usage_start);
-	sqlite3_bind_int64(st, 10, l->usage_end);
-	bind_field(st, 11, &l->region);
-	bind_field(st, 12, &l->zone);
-	bind_field(st, 13, &l->res_name);
-	bind_field(st, 14, &l->res_global);
-	bind_field(st, 15, &id);
-	sqlite3_bind_int64(st, 16, l->cost_micro);
-	sqlite3_bind_int64(st, 17, l->credits_micro);
-	bind_field(st, 18, &l->currency);
-	if (l->egress_kind) {
-		sqlite3_bind_text(st, 19, l->egress_kind, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 20, l->egress_bytes);
-	} else {
-		sqlite3_bind_null(st, 19);
-		sqlite3_bind_null(st, 20);
-	}
-	sqlite3_bind_int64(st, 21, b->c->import_id);
-}
-
-/* Store the rows of BT in order; sqlite3_changes tells whether a row was
- * inserted or replaced (0 when the WHERE of the upsert kept the stored
- * row).  Runs on the writer thread (or in line). */
 static enum perr_code
-write_batch(struct bill_ctx *b, struct bill_batch *bt, long long *rows_new,
-	    struct perr *e)
+bill_start(struct bill_ctx *b, struct bill_sink *sink, pthread_mutex_t *lock,
+	   struct perr *e)
 {
-	struct import_ctx *c = b->c;
-	size_t i, k;
-	int rc;
+	enum perr_code rc;
 
-	for (i = 0; i < bt->n; i++) {
-		struct bill_row *r = &bt->row[i];
-
-		for (k = 0; k < NTEXT; k++)
-			line_text(&r->l, k)->s = bt->arena.p + r->off[k];
-		bind_line(b, &r->l, bt->arena.p + r->key_off, r->key_n);
-		rc = sqlite3_step(b->put);
-		sqlite3_reset(b->put);
-		if (rc != SQLITE_DONE)
-			return store_fail(c->store, rc, e,
-					  "storing a billing row");
-		if (sqlite3_changes(c->store->db) > 0)
-			(*rows_new)++;
-	}
+	b->sink = sink;
+	b->lock = lock;
+	b->last_hour = INT64_MIN;
+	if ((rc = egress_skus_load(&b->skus, e)) != P_OK)
+		return rc;
+	/* Fetched once: EVP_sha256() would look the digest up, under a
+	 * lock, for every row. */
+	if ((b->batch = malloc(BATCH_ROWS * sizeof(*b->batch))) == NULL ||
+	    (b->md = EVP_MD_CTX_new()) == NULL ||
+	    (b->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		return perr_set(e, P_ENOMEM, "out of memory");
 	return P_OK;
 }
 
-/* The writer thread: write full batches in order and give them back,
- * until bill_finish says there are no more. */
-static void *
-writer_main(void *arg)
-{
-	struct bill_ctx *b = arg;
-	struct bill_writer *w = b->w;
-	struct perr e = { P_OK, "" };
-
-	pthread_mutex_lock(&w->mu);
-	for (;;) {
-		struct bill_batch *bt = w->full;
-		enum perr_code rc = P_OK;
-		int skip = w->cancel || w->rc != P_OK;
-
-		if (bt == NULL) {
-			if (w->done)
-				break;
-			pthread_cond_wait(&w->cv, &w->mu);
-			continue;
-		}
-		w->full = bt->next;
-		pthread_mutex_unlock(&w->mu);
-		if (!skip)
-			rc = write_batch(b, bt, &w->rows_new, &e);
-		pthread_mutex_lock(&w->mu);
-		if (rc != P_OK) {
-			w->rc = rc;
-			w->e = e;
-		}
-		bt->next = w->free;
-		w->free = bt;
-		pthread_cond_broadcast(&w->cv);
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-/* Queue the batch being filled for the writer (or write it in line). */
-static void
-hand_on(struct bill_ctx *b)
-{
-	struct bill_writer *w = b->w;
-	struct bill_batch *bt = w->cur;
-	enum perr_code rc;
-
-	w->cur = NULL;
-	if (bt == NULL)
-		return;
-	if (!w->live) {
-		if (w->rc == P_OK && (rc = write_batch(b, bt, &w->rows_new,
-						       &w->e)) != P_OK)
-			w->rc = rc;
-		bt->next = w->free;
-		w->free = bt;
-		return;
-	}
-	pthread_mutex_lock(&w->mu);
-	bt->next = NULL;
-	if (w->full_tail && w->full)
-		w->full_tail->next = bt;
-	else
-		w->full = bt;
-	w->full_tail = bt;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-}
-
-/* Make sure there is a batch to fill, waiting for the writer to free
- * one if need be; P_OK, or the writer's error (copied into E), which is
- * so looked at once a batch. */
-static enum perr_code
-take_batch(struct bill_ctx *b, struct perr *e)
-{
-	struct bill_writer *w = b->w;
-	enum perr_code rc;
-
-	if (w->cur != NULL)
-		return P_OK;
-	if (w->live)
-		pthread_mutex_lock(&w->mu);
-	while (w->live && w->free == NULL && w->rc == P_OK)
-		pthread_cond_wait(&w->cv, &w->mu);
-	if ((rc = w->rc) != P_OK)
-		*e = w->e;
-	else {
-		w->cur = w->free;
-		w->free = w->cur->next;
-		w->cur->n = 0;
-		w->cur->arena.n = 0;
-	}
-	if (w->live)
-		pthread_mutex_unlock(&w->mu);
-	return rc;
-}
-
-/* Copy L and its key (b->key) into the batch being filled. */
-static int
-keep_row(struct bill_ctx *b, const struct bill_line *l)
-{
-	struct bill_batch *bt = b->w->cur;
-	struct bill_row *r = &bt->row[bt->n];
-	size_t k;
-
-	r->l = *l;
-	for (k = 0; k < NTEXT; k++) {
-		struct csvin_field *f = line_text(&r->l, k);
-
-		r->off[k] = bt->arena.n;
-		if (buf_add(&bt->arena, f->s, f->n))
-			return -1;
-	}
-	r->key_off = bt->arena.n;
-	r->key_n = b->key.n;
-	if (buf_add(&bt->arena, b->key.p, b->key.n))
-		return -1;
-	/* Used only for the key, which is built: nothing may point into
-	 * the CSV record once it is gone. */
-	r->l.charge.n = r->l.charge_class.n = r->l.credit_type.n = 0;
-	r->l.charge.s = r->l.charge_class.s = r->l.credit_type.s = "";
-	bt->n++;
-	return 0;
-}
-
-/* Load the SKU table, prepare the upsert once for the file, and start
- * the writer. */
+/* Load the SKU table and start a sink of the file's own. */
 enum perr_code
 bill_open(struct bill_ctx *b, struct import_ctx *c, struct perr *e)
 {
-	struct bill_writer *w;
-	enum perr_code rc;
-	size_t i;
+	struct bill_sink *k;
 
 	memset(b, 0, sizeof(*b));
 	b->c = c;
-	if ((rc = egress_skus_load(&b->skus, e)) != P_OK ||
-	    (rc = store_prepare(c->store, put_sql, &b->put, e)) != P_OK)
-		return rc;
-	if ((w = b->w = calloc(1, sizeof(*w))) == NULL)
-		return perr_set(e, P_ENOMEM, "%s: out of memory", c->path);
-	for (i = 0; i < BATCHES; i++) {
-		w->batch[i].next = w->free;
-		w->free = &w->batch[i];
+	if (bill_sink_open(&k, c->store, e) != P_OK) {
+		bill_sink_free(k);
+		return e->code;
 	}
-	if (pthread_mutex_init(&w->mu, NULL) == 0) {
-		if (pthread_cond_init(&w->cv, NULL) == 0)
-			w->live = pthread_create(&w->thread, NULL, writer_main,
-						 b) == 0;
-		if (!w->live)
-			pthread_mutex_destroy(&w->mu);
-	}
-	return P_OK;
+	b->own_sink = 1;
+	return bill_start(b, k, NULL, e);
 }
 
-/* Stop the writer: with CANCEL, the batches still queued are dropped
- * (the import is failing and will be rolled back). */
-static void
-writer_stop(struct bill_ctx *b, int cancel)
+/* A reader of part of a file, sharing SINK under LOCK (billing_fast.c). */
+enum perr_code
+bill_open_shared(struct bill_ctx *b, struct import_ctx *c,
+		 struct bill_sink *sink, pthread_mutex_t *lock, uint64_t seq,
+		 struct perr *e)
 {
-	struct bill_writer *w = b->w;
-
-	if (w == NULL || !w->live)
-		return;
-	pthread_mutex_lock(&w->mu);
-	w->done = 1;
-	w->cancel = cancel;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
-	w->live = 0;
+	memset(b, 0, sizeof(*b));
+	b->c = c;
+	b->seq = seq;
+	return bill_start(b, sink, lock, e);
 }
 
-/* Hand on the last batch, wait for the writer to store everything, and
+static enum perr_code
+hand_on(struct bill_ctx *b, struct perr *e)
+{
+	enum perr_code rc;
+
+	if (b->nbatch == 0)
+		return P_OK;
+	if (b->lock)
+		pthread_mutex_lock(b->lock);
+	rc = bill_sink_put(b->sink, b->batch, b->nbatch, e);
+	if (b->lock)
+		pthread_mutex_unlock(b->lock);
+	b->nbatch = 0;
+	return rc;
+}
+
+/* Hand on what waits; with a sink of its own, merge and write it all and
  * count what changed. */
 enum perr_code
 bill_finish(struct bill_ctx *b, struct perr *e)
 {
-	struct bill_writer *w = b->w;
+	long long changed;
 
-	hand_on(b);
-	writer_stop(b, 0);
-	b->c->res->rows_new += w->rows_new;
-	w->rows_new = 0;
-	if (w->rc != P_OK)
-		*e = w->e;
-	return w->rc;
+	if (hand_on(b, e))
+		return e->code;
+	if (!b->own_sink)
+		return P_OK;
+	if (bill_sink_finish(b->sink, &changed, e))
+		return e->code;
+	if (b->c)
+		b->c->res->rows_new += changed;
+	return P_OK;
 }
 
-/* Stop the writer, finalize the statement and free the buffers (safe
- * if never open). */
+/* Free the buffers, and the sink when it is the file's own (what was not
+ * finished is dropped: the caller is failing).  Safe if never open. */
 void
 bill_close(struct bill_ctx *b)
 {
-	size_t i;
-
-	writer_stop(b, 1);
-	if (b->w != NULL)
-		for (i = 0; i < BATCHES; i++)
-			free(b->w->batch[i].arena.p);
-	free(b->w);
-	b->w = NULL;
-	sqlite3_finalize(b->put);
-	b->put = NULL;
+	if (b->own_sink)
+		bill_sink_free(b->sink);
+	b->sink = NULL;
 	egress_skus_release(&b->skus);
+	EVP_MD_CTX_free(b->md);
+	EVP_MD_free(b->sha256);
+	b->md = NULL;
+	b->sha256 = NULL;
+	free(b->batch);
+	b->batch = NULL;
+	bill_idmap_free(&b->usage);
 	free(b->labels.p);
 	free(b->key.p);
+	free(b->ukey.p);
 	memset(&b->labels, 0, sizeof(b->labels));
 	memset(&b->key, 0, sizeof(b->key));
+	memset(&b->ukey, 0, sizeof(b->ukey));
 }
 
 /* "|tag=value" when F is not empty. */
@@ -1065,32 +821,211 @@ build_key(struct bill_ctx *b, const struct bill_line *l)
 	    key_tail(k, "|cr=", &l->credit_type);
 }
 
-/* Build the key and queue the row for the writer; a batch is handed on
- * when it is full. */
+/* The hour holding unix time T, rounded down. */
+static int64_t
+hour_of(int64_t t)
+{
+	return t >= 0 ? t / 3600 : -((-t + 3599) / 3600);
+}
+
+/* "YYYY-MM|" of the usage start, then the descriptive columns of L
+ * (those of billing_usage), each escaped as in the natural key. */
+static int
+usage_key(struct bill_ctx *b, const struct bill_line *l,
+	  struct bill_col *col)
+{
+	struct csvin_field id = bill_instance_id(&l->res_global);
+	const struct csvin_field *f[BU_NCOLS] = {
+		NULL, &l->account, &l->project, &l->service, &l->sku_id,
+		&l->sku_desc, &l->region, &l->zone, &l->res_name,
+		&l->res_global, &id, &l->currency, NULL
+	};
+	struct bill_buf *k = &b->ukey;
+	int i;
+
+	col[BU_SOURCE].s = l->source;
+	col[BU_SOURCE].n = strlen(l->source);
+	col[BU_EGRESS_KIND].s = l->egress_kind ? l->egress_kind : "";
+	col[BU_EGRESS_KIND].n = strlen(col[BU_EGRESS_KIND].s);
+	for (i = 0; i < BU_NCOLS; i++)
+		if (f[i]) {
+			col[i].s = f[i]->s;
+			col[i].n = f[i]->n;
+		}
+	if (hour_of(l->usage_start) != b->last_hour) {
+		int ymd[3], hms[3];
+
+		b->last_hour = hour_of(l->usage_start);
+		civil(l->usage_start, ymd, hms);
+		digits(b->month, ymd[0] % 10000, 4);
+		b->month[4] = '-';
+		digits(b->month + 5, ymd[1], 2);
+		b->month[7] = '|';
+		b->month[8] = '\0';
+	}
+	k->n = 0;
+	if (buf_add(k, b->month, 8))
+		return -1;
+	for (i = 0; i < BU_NCOLS; i++)
+		if ((i > 0 && buf_str(k, "|")) ||
+		    buf_esc(k, col[i].s, col[i].n, 0))
+			return -1;
+	return 0;
+}
+
+/* Unix microseconds of a normalised export time (bill_norm_time). */
+static int64_t
+export_us(const char *t)
+{
+	size_t n = strlen(t), i;
+	int64_t s, us = 0;
+
+	if (n < 8 || time_parse(t, n, &s) != 0)
+		return BILL_NO_EXPORT;
+	for (i = n - 7; i < n - 1; i++)
+		us = us * 10 + (t[i] - '0');
+	return s * 1000000 + us;
+}
+
+/* The rec of L, whose natural key is KEY (N bytes), into the batch. */
+static enum perr_code
+put_keyed(struct bill_ctx *b, const struct bill_line *l, const char *key,
+	  size_t n, struct perr *e)
+{
+	struct bill_rec *r = &b->batch[b->nbatch];
+	struct bill_col col[BU_NCOLS];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	enum perr_code rc = P_OK;
+	int i;
+
+	if (EVP_DigestInit_ex(b->md, b->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(b->md, key, n) != 1 ||
+	    EVP_DigestFinal_ex(b->md, md, NULL) != 1)
+		return perr_set(e, P_ENOMEM, "SHA-256 failed");
+	r->h[0] = r->h[1] = 0;
+	for (i = 0; i < 8; i++) {	/* little-endian: blob = digest bytes */
+		r->h[0] |= (uint64_t)md[i] << (8 * i);
+		r->h[1] |= (uint64_t)md[8 + i] << (8 * i);
+	}
+	if (usage_key(b, l, col) != 0)
+		return perr_set(e, P_ELIMIT, "billing row longer than %d "
+				"bytes", LIM_CSV_ROW);
+	if (!bill_idmap_get(&b->usage, b->ukey.p, b->ukey.n, &r->usage)) {
+		if (b->lock)
+			pthread_mutex_lock(b->lock);
+		rc = bill_sink_usage(b->sink, b->ukey.p, b->ukey.n, col,
+				     &r->usage, e);
+		if (b->lock)
+			pthread_mutex_unlock(b->lock);
+		if (rc != P_OK)
+			return rc;
+		if (bill_idmap_put(&b->usage, b->ukey.p, b->ukey.n,
+				   r->usage) != 0)
+			return perr_set(e, P_ENOMEM, "out of memory");
+	}
+	r->hour = hour_of(l->usage_start);
+	r->export_us = l->export_time[0] ? export_us(l->export_time) :
+	    BILL_NO_EXPORT;
+	r->cost = l->cost_micro;
+	r->credits = l->credits_micro;
+	r->egress = l->egress_kind ? l->egress_bytes : 0;
+	r->seq = b->seq++;
+	if (++b->nbatch == BATCH_ROWS)
+		return hand_on(b, e);
+	return P_OK;
+}
+
+/* Build the key and queue the row (see billing.h). */
 enum perr_code
 bill_put(struct bill_ctx *b, const struct bill_line *l, struct perr *e)
 {
-	struct bill_batch *bt;
-	enum perr_code rc;
-
 	if (build_key(b, l) != 0)
 		return perr_set(e, P_ELIMIT, "%s: natural key longer than %d "
 				"bytes", b->c->path, LIM_CSV_ROW);
-	if ((rc = take_batch(b, e)) != P_OK)
-		return rc;
-	bt = b->w->cur;
-	if (keep_row(b, l) != 0) {
-		/* The arena's cap: start a fresh batch for this row. */
-		hand_on(b);
-		if ((rc = take_batch(b, e)) != P_OK)
-			return rc;
-		bt = b->w->cur;
-		if (keep_row(b, l) != 0)
-			return perr_set(e, P_ELIMIT, "%s: billing row longer "
-					"than %d bytes", b->c->path,
-					LIM_CSV_ROW);
+	return put_keyed(b, l, b->key.p, b->key.n, e);
+}
+
+/* ---- schema 7 ------------------------------------------------------ */
+
+static const char legacy_sql[] =
+	"SELECT natural_key, source, export_time, account, project, service, "
+	"sku_id, sku_desc, usage_start, region, zone, resource_name, "
+	"resource_global, currency, egress_kind, cost_micro, credits_micro, "
+	"egress_bytes FROM billing_line ORDER BY usage_start, id";
+
+static struct csvin_field
+column_field(sqlite3_stmt *st, int i)
+{
+	struct csvin_field f;
+
+	f.s = (const char *)sqlite3_column_text(st, i);
+	f.n = (size_t)sqlite3_column_bytes(st, i);
+	if (f.s == NULL) {
+		f.s = "";
+		f.n = 0;
 	}
-	if (bt->n == BATCH_ROWS || bt->arena.n > BATCH_BYTES)
-		hand_on(b);
-	return P_OK;
+	return f;
+}
+
+/* A stored billing_line row as the line that made it. */
+static void
+legacy_line(sqlite3_stmt *st, struct bill_line *l)
+{
+	struct csvin_field t = column_field(st, 2);
+
+	memset(l, 0, sizeof(*l));
+	l->source = column_field(st, 1).s;
+	if (t.n < sizeof(l->export_time))
+		memcpy(l->export_time, t.s, t.n + 1);
+	l->account = column_field(st, 3);
+	l->project = column_field(st, 4);
+	l->service = column_field(st, 5);
+	l->sku_id = column_field(st, 6);
+	l->sku_desc = column_field(st, 7);
+	l->usage_start = sqlite3_column_int64(st, 8);
+	l->region = column_field(st, 9);
+	l->zone = column_field(st, 10);
+	l->res_name = column_field(st, 11);
+	l->res_global = column_field(st, 12);
+	l->currency = column_field(st, 13);
+	l->egress_kind = (const char *)sqlite3_column_text(st, 14);
+	l->cost_micro = sqlite3_column_int64(st, 15);
+	l->credits_micro = sqlite3_column_int64(st, 16);
+	l->egress_bytes = sqlite3_column_int64(st, 17);
+}
+
+/* Move billing_line into the sink (see billing.h).  Its natural keys
+ * were built as bill_put builds them, so a row imported again after the
+ * upgrade is still recognised. */
+enum perr_code
+bill_upgrade_7(struct store *s, struct perr *e)
+{
+	struct bill_ctx b;
+	struct bill_sink *k = NULL;
+	sqlite3_stmt *st = NULL;
+	enum perr_code rc;
+	int step = SQLITE_DONE;
+
+	memset(&b, 0, sizeof(b));
+	if ((rc = bill_sink_open(&k, s, e)) != P_OK) {
+		bill_sink_free(k);
+		return rc;
+	}
+	b.own_sink = 1;
+	if ((rc = bill_start(&b, k, NULL, e)) == P_OK)
+		rc = store_prepare(s, legacy_sql, &st, e);
+	while (rc == P_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct bill_line l;
+		struct csvin_field key = column_field(st, 0);
+
+		legacy_line(st, &l);
+		rc = put_keyed(&b, &l, key.s, key.n, e);
+	}
+	if (rc == P_OK && step != SQLITE_DONE)
+		rc = store_fail(s, step, e, "reading billing_line");
+	sqlite3_finalize(st);
+	if (rc == P_OK && (rc = bill_finish(&b, e)) == P_OK)
+		rc = store_exec(s, "DROP TABLE billing_line", e);
+	bill_close(&b);
+	return rc;
 }

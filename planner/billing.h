@@ -1,15 +1,15 @@
 /*
  * billing.h - what the billing importers share: one GCP billing row in
- * store units, its natural key, the exact number helpers, and the upsert
- * into billing_line.
+ * store units, its natural key, the exact number helpers, and the way
+ * into the sink (billsink.h).
  *
- * Owner: the billing importers (billing_gcp.c, billing_vast.c).  Nothing
- * else should need this header: the rest of the program reads the
- * billing_line and vast_charge tables.
+ * Owner: the billing importers (billing_gcp.c, billing_fast.c,
+ * billing_vast.c).  Nothing else should need this header: the rest of
+ * the program reads the billing_usage and vast_charge tables.
  *
  * The natural key of a billing row is built the same way from the GCP
  * detailed export and from FOCUS, so one usage row seen in both formats
- * (or in two overlapping exports) is stored once:
+ * (or in two overlapping exports) is counted once:
  *
  *   account|sku id|project|resource|start|end|labels[|ct=..][|cc=..][|cr=..]
  *
@@ -23,10 +23,8 @@
  * "Usage", cost-table "Cost type" other than "Usage"; lowercased), cc the
  * FOCUS ChargeClass, cr the cost-table credit type.
  *
- * billing_line keeps the key unique through the index (usage_start,
- * natural_key): the key holds the start, so that is the same rule, and
- * an export's rows, which come in time order, then land at the end of
- * the index rather than all over it (sql/003_billing_key.sql).
+ * The sink keeps the key's SHA-256 (128 bits of it) in the hour of the
+ * usage start, and the row's share of its monthly usage total.
  *
  * Money: cost_micro + credits_micro is the net cost in USD micro-dollars
  * in every format.  The GCP export gives the gross cost and the credits
@@ -35,10 +33,13 @@
 #ifndef PLANNER_BILLING_H
 #define PLANNER_BILLING_H
 
+#include <pthread.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include "billsink.h"
 #include "csvin.h"
 #include "egress_sku.h"
 #include "import.h"
@@ -78,39 +79,57 @@ struct bill_memo {
 	int64_t sum;		/* credits */
 };
 
-struct bill_writer;
-
-/* What an importer holds for the length of one file. */
+/* What an importer (or one reader of part of a file) holds for the
+ * length of one file. */
 struct bill_ctx {
 	struct import_ctx *c;
-	sqlite3_stmt *put;
-	struct bill_writer *w;	/* the writer thread (billing.c) */
+	struct bill_sink *sink;
+	int own_sink;		/* else shared with other readers, ... */
+	pthread_mutex_t *lock;	/* ... under this lock */
+	struct bill_idmap usage;	/* usage key -> id, seen by this reader */
+	EVP_MD_CTX *md;
+	EVP_MD *sha256;
+	struct bill_rec *batch;	/* rows for the sink */
+	size_t nbatch;
+	uint64_t seq;		/* of the next row */
+	int64_t last_hour;	/* of b->month */
+	char month[9];		/* "YYYY-MM|" */
 	struct egress_skus skus;
 	struct bill_buf labels;	/* canonical labels of the current row */
-	struct bill_buf key;
+	struct bill_buf key, ukey;
 	struct bill_memo labels_memo, credits_memo;
 };
 
-/* Prepare the upsert, load the egress SKU table and start the writer
- * thread, the only user of the database connection until bill_finish
- * or bill_close returns. */
+/* Load the egress SKU table and start a sink of the file's own (see
+ * billsink.h), inside the import's transaction. */
 enum perr_code bill_open(struct bill_ctx *b, struct import_ctx *c,
 			 struct perr *e);
 
-/* Stop the writer (dropping what it has not stored: the caller is
- * failing) and free everything.  Safe after a failed bill_open. */
+/* Open B as one of several readers of a file sharing SINK, each call to
+ * which takes LOCK; SEQ numbers its first row in the file's order. */
+enum perr_code bill_open_shared(struct bill_ctx *b, struct import_ctx *c,
+				struct bill_sink *sink,
+				pthread_mutex_t *lock, uint64_t seq,
+				struct perr *e);
+
+/* Free everything, and the sink if B's own (what it holds unfinished
+ * is dropped: the caller is failing).  Safe after a failed open. */
 void bill_close(struct bill_ctx *b);
 
-/* Queue L to be inserted, or to replace the row with the same natural
- * key when L's export_time is newer (an L without export_time never
- * replaces).  L is copied.  A database error of an earlier row comes
- * back here (P_EDB), or from bill_finish. */
+/* Count L, or let it replace the row with the same natural key when L's
+ * export_time is newer (an L without export_time never replaces).  L is
+ * copied. */
 enum perr_code bill_put(struct bill_ctx *b, const struct bill_line *l,
 			struct perr *e);
 
-/* Store every queued row and wait for the writer; adds the rows that
- * changed something to rows_new.  P_OK or the database error. */
+/* Hand on the rows still held; with a sink of B's own, merge and write
+ * everything and add the rows that changed something to rows_new. */
 enum perr_code bill_finish(struct bill_ctx *b, struct perr *e);
+
+/* Schema 7: move the rows of billing_line (schema 6) into the usage
+ * totals and keys, and drop it.  Runs inside the upgrade's
+ * transaction (store.c). */
+enum perr_code bill_upgrade_7(struct store *s, struct perr *e);
 
 /* Canonical labels of the current row into b->labels, from the GCP
  * export's JSON array [{"key":..,"value":..},..] (ARRAY) or a FOCUS Tags

@@ -19,50 +19,12 @@
  */
 #include <string.h>
 
-#include "billing.h"
+#include "billing_gcp.h"
 #include "money.h"
 #include "timeutil.h"
 
 /* Key/value lines accepted before a cost-table header. */
 #define PREAMBLE_MAX	32
-
-enum col {
-	C_ACCOUNT, C_PROJECT, C_SERVICE, C_SKU_ID, C_SKU_DESC, C_START, C_END,
-	C_REGION, C_ZONE, C_RES_NAME, C_RES_GLOBAL, C_LABELS, C_EXPORT_TIME,
-	C_COST, C_COST_ROUNDED, C_CURRENCY, C_RATE, C_CREDITS, C_CHARGE,
-	C_CHARGE_CLASS, C_CREDIT_TYPE, C_AMOUNT, C_UNIT, C_QTY, C_QTY_UNIT,
-	C_PQTY, C_PUNIT, C_NCOL
-};
-
-struct colspec {
-	const char *name;
-	enum col col;
-	int required;
-};
-
-struct gcp_in;
-
-struct layout {
-	const char *format;		/* res->format, billing_line.source */
-	const char *sig[5];		/* columns that identify the header */
-	const struct colspec *cols;
-	size_t ncols;
-	const char *usage_charge;	/* the charge type of plain usage */
-	unsigned qty_flags;		/* dec_parse flags for quantities */
-	enum perr_code (*row)(struct gcp_in *, struct bill_line *,
-			      struct perr *);
-};
-
-struct gcp_in {
-	struct import_ctx *c;
-	struct csvin r;
-	struct bill_ctx b;
-	const struct layout *lay;
-	int col[C_NCOL];
-	int non_usd;		/* cost table preamble names another currency */
-	char first[48];		/* start of the first record, for messages */
-	long first_line;
-};
 
 static enum perr_code export_row(struct gcp_in *, struct bill_line *,
 				 struct perr *);
@@ -522,15 +484,20 @@ is_summary(const struct gcp_in *g)
 	    s.n == 0 && t.n != 0;
 }
 
-static enum perr_code
-one_row(struct gcp_in *g, struct perr *e)
+/* Check and put the current record (see billing_gcp.h). */
+enum perr_code
+gcp_record(struct gcp_in *g, struct perr *e)
 {
 	struct bill_line l;
 	enum perr_code rc;
 
+	if (csvin_is_header(&g->r) ||
+	    (csvin_check_width(&g->r, NULL) == P_OK && is_summary(g)))
+		return P_OK;
+	g->c->res->rows_read++;
 	if ((rc = csvin_check_width(&g->r, e)) != P_OK ||
 	    (rc = g->lay->row(g, &l, e)) != P_OK)
-		return rc == P_EPARSE ? import_reject(g->c, e) : rc;
+		return rc;
 	return bill_put(&g->b, &l, e);
 }
 
@@ -543,11 +510,9 @@ rows(struct gcp_in *g, struct perr *e)
 	for (;;) {
 		if ((rc = csvin_next(&g->r, &got, e)) != P_OK || !got)
 			return rc;
-		if (csvin_is_header(&g->r) ||
-		    (csvin_check_width(&g->r, NULL) == P_OK && is_summary(g)))
-			continue;
-		g->c->res->rows_read++;
-		if ((rc = one_row(g, e)) != P_OK)
+		if ((rc = gcp_record(g, e)) == P_EPARSE)
+			rc = import_reject(g->c, e);
+		if (rc != P_OK)
 			return rc;
 	}
 }
@@ -563,13 +528,15 @@ import_gcp_billing(struct import_ctx *c, FILE *f, const char *head,
 {
 	struct gcp_in g;
 	enum perr_code rc;
+	int done = 0;
 
 	(void)head;
 	memset(&g, 0, sizeof(g));
 	g.c = c;
 	if ((rc = csvin_open(&g.r, f, c->path, e)) == P_OK &&
 	    (rc = find_header(&g, e)) == P_OK &&
-	    (rc = bill_open(&g.b, c, e)) == P_OK &&
+	    (c->opts->serial || (rc = gcp_fast(&g, &done, e)) == P_OK) &&
+	    !done && (rc = bill_open(&g.b, c, e)) == P_OK &&
 	    (rc = rows(&g, e)) == P_OK)
 		rc = bill_finish(&g.b, e);
 	bill_close(&g.b);

@@ -378,6 +378,20 @@ csvin_next(struct csvin *r, int *got, struct perr *e)
 	return P_OK;
 }
 
+/* Where the next record starts (see csvin.h). */
+long long
+csvin_offset(const struct csvin *r, long *line)
+{
+	size_t pos = r->pos;
+
+	if (r->rec_open || r->done)
+		return -1;
+	if (r->prev_cr && pos < r->len && r->buf[pos] == '\n')
+		pos++;
+	*line = r->cur_line;
+	return r->off + (long long)pos;
+}
+
 /* Copy the current record, so it outlives the next csvin_next. */
 enum perr_code
 csvin_set_header(struct csvin *r, struct perr *e)

@@ -106,6 +106,11 @@ enum perr_code csvin_check_width(const struct csvin *r, struct perr *e);
 /* 1 when the current record repeats the header exactly. */
 int csvin_is_header(const struct csvin *r);
 
+/* Between records: the file offset of the next byte to read, and its
+ * line.  A byte right after a CR that may be the LF of a CRLF is
+ * skipped.  -1 while a record is open. */
+long long csvin_offset(const struct csvin *r, long *line);
+
 /* Field I of the current record; an empty field when I < 0 (an absent
  * optional column). */
 struct csvin_field csvin_get(const struct csvin *r, int i);

@@ -38,6 +38,7 @@ struct progress {
 	struct timespec start, last;
 	int tty;	/* draw the progress line */
 	int shown;
+	int drawing;	/* a thread is drawing */
 };
 
 static double
@@ -47,31 +48,53 @@ since(const struct timespec *a, const struct timespec *b)
 	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* Count N more bytes read and redraw the line when it is time.  Several
+ * threads may call this (billing_fast.c): the count is atomic, and one
+ * thread at a time draws. */
+static void
+progress_add(struct progress *p, long long n)
+{
+	long long done = __atomic_add_fetch(&p->done, n, __ATOMIC_RELAXED);
+	struct timespec now;
+
+	if (!p->tty || __atomic_exchange_n(&p->drawing, 1, __ATOMIC_ACQUIRE))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (since(&p->start, &now) >= PROGRESS_AFTER &&
+	    since(&p->last, &now) >= 0.25 && p->size > 0) {
+		fprintf(stderr, "\rplanner: importing %s: %3d%% (%lld of "
+			"%lld MiB)", p->path, (int)(done * 100 / p->size),
+			done >> 20, p->size >> 20);
+		p->last = now;
+		p->shown = 1;
+	}
+	__atomic_store_n(&p->drawing, 0, __ATOMIC_RELEASE);
+}
+
 static ssize_t
 progress_read(void *cookie, char *buf, size_t n)
 {
 	struct progress *p = cookie;
 	size_t got;
-	struct timespec now;
 
 	if (runctl_stopped()) {
 		errno = EINTR;
 		return -1;
 	}
 	got = fread(buf, 1, n, p->f);
-	p->done += (long long)got;
-	if (!p->tty)
-		return ferror(p->f) ? -1 : (ssize_t)got;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (since(&p->start, &now) >= PROGRESS_AFTER &&
-	    since(&p->last, &now) >= 0.25 && p->size > 0) {
-		fprintf(stderr, "\rplanner: importing %s: %3d%% (%lld of "
-			"%lld MiB)", p->path, (int)(p->done * 100 / p->size),
-			p->done >> 20, p->size >> 20);
-		p->last = now;
-		p->shown = 1;
-	}
+	progress_add(p, (long long)got);
 	return ferror(p->f) ? -1 : (ssize_t)got;
+}
+
+/* A reader that reads the file by itself (see import.h). */
+int
+import_advance(struct import_ctx *c, long long bytes)
+{
+	if (runctl_stopped())
+		return -1;
+	if (c->prog)
+		progress_add(c->prog, bytes);
+	return 0;
 }
 
 static int
@@ -211,7 +234,7 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 	    const struct import_opts *opts, struct import_result *res,
 	    struct perr *e)
 {
-	struct import_ctx c = { s, path, 0, opts, res };
+	struct import_ctx c = { s, path, 0, opts, res, -1, NULL };
 	struct perr fk = { P_OK, "" };
 	struct progress prog;
 	char head[4096];
@@ -225,6 +248,8 @@ import_path(struct store *s, enum import_kind kind, const char *path,
 		return e->code;
 	read_head(f, head, sizeof(head));
 	r = progress_wrap(&prog, f, path, size);
+	c.fd = fileno(f);
+	c.prog = r != f ? &prog : NULL;
 	bulk = size >= IMPORT_BULK_BYTES;
 	if (bulk)
 		store_bulk(s, 1);

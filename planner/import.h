@@ -38,6 +38,12 @@ struct import_opts {
 	void (*reject)(void *ctx, const char *msg);
 	void *reject_ctx;
 	const char *sha256;		/* the file's hash, if known */
+	/* Read a GCP billing CSV with the one-thread reader only (tests
+	 * compare it with the parallel one, billing_fast.c). */
+	int serial;
+	/* Threads for the parallel reader; 0: one per core, as the file's
+	 * size warrants.  Tests set it to cut small files. */
+	int readers;
 };
 
 struct import_result {
@@ -45,17 +51,28 @@ struct import_result {
 	long long rows_read;	/* data rows seen */
 	long long rows_new;	/* rows that added or changed something */
 	long long rows_rejected; /* rows skipped under keep_going */
+	int reread;		/* the parallel reader gave up: read again */
 	const char *note;	/* static remark for the user, or NULL */
 };
 
 /* The per-format readers below share this context. */
+struct progress;
+
 struct import_ctx {
 	struct store *store;
 	const char *path;		/* for messages */
 	long long import_id;		/* row in import_file */
 	const struct import_opts *opts;
 	struct import_result *res;
+	int fd;				/* of the file, for pread */
+	struct progress *prog;		/* import.c's, or NULL */
 };
+
+/* For a reader that reads the file by itself rather than through the
+ * FILE it was given (billing_fast.c): count BYTES more read for the
+ * progress line.  -1 when a signal asked the run to stop (give up).
+ * Any thread may call it. */
+int import_advance(struct import_ctx *c, long long bytes);
 
 /* Import PATH as KIND.  See the comment at the top of this file. */
 enum perr_code import_path(struct store *s, enum import_kind kind,

@@ -87,7 +87,7 @@ import_one(struct run *r, enum import_kind kind, const char *path,
 {
 	struct import_opts io = { r->o->keep_going, r->o->pair_label ?
 				  r->o->pair_label : "paired-gpu", on_reject,
-				  r, sha };
+				  r, sha, 0, 0 };
 	struct import_result res;
 
 	if (import_path(&r->store, kind, path, &io, &res, e)) {
@@ -105,8 +105,9 @@ import_one(struct run *r, enum import_kind kind, const char *path,
 	if (res.note)
 		log_warn("%s: %s", path, res.note);
 	log_info("%s: %s, %lld rows read, %lld new or changed, %lld "
-		 "rejected", path, res.format, res.rows_read, res.rows_new,
-		 res.rows_rejected);
+		 "rejected%s", path, res.format, res.rows_read, res.rows_new,
+		 res.rows_rejected, res.reread ? " (read a second time, by "
+		 "the one-thread reader)" : "");
 	return P_OK;
 }
 

@@ -22,8 +22,8 @@ plan_default_month(struct store *s, char *buf, size_t n, struct perr *e)
 	sqlite3_stmt *st;
 	int64_t t = 0;
 
-	if (store_prepare(s, "SELECT MAX(t) FROM (SELECT MAX(usage_start) t "
-			  "FROM billing_line UNION ALL SELECT MAX(start) "
+	if (store_prepare(s, "SELECT MAX(t) FROM (SELECT MAX(hour) * 3600 t "
+			  "FROM billing_seen UNION ALL SELECT MAX(start) "
 			  "FROM vast_charge)", &st, e))
 		return e->code;
 	if (store_row(s, st, "finding the latest month", e)) {
@@ -149,10 +149,10 @@ load_gpus(struct store *s, const struct resolver *r, struct plan *p,
  * instance id, else by name and region (an inventory from CSV has no
  * ids, and some exports name the resource only); the VM has billing when
  * any row of the month matches, and its egress is the sum of the egress
- * bytes of those rows.  Nothing indexes billing rows by VM, so a query
- * per VM would scan the table once per VM; instead the month's rows are
- * read once and matched against the VMs sorted both ways.  Memory is one
- * entry per VM, whatever the size of the billing data.
+ * bytes of those rows.  The month's usage totals (billing_usage, one
+ * per resource and SKU) are read once and matched against the VMs
+ * sorted both ways.  Memory is one entry per VM, whatever the size of
+ * the billing data.
  */
 struct vm_match {
 	const char *id, *name, *region;	/* id may be NULL */
@@ -214,11 +214,12 @@ struct vm_index {
 	size_t n, nid;
 };
 
-/* Count one billing row (ID, NAME and REGION may be NULL; BYTES is 0
- * for a row that is not egress) for every VM it matches. */
+/* Count one usage total of ROWS billing rows (ID, NAME and REGION may
+ * be NULL; BYTES is 0 for rows that are not egress) for every VM it
+ * matches. */
 static void
 match_row(struct vm_index *ix, const char *id, const char *name,
-	  const char *region, int64_t bytes)
+	  const char *region, int64_t rows, int64_t bytes)
 {
 	struct vm_match key = { id, name, region, 0, 0, 0, 0 }, **hit;
 	size_t n, i;
@@ -226,22 +227,21 @@ match_row(struct vm_index *ix, const char *id, const char *name,
 	if (id) {
 		hit = equal_run(ix->by_id, ix->nid, &key, cmp_id, &n);
 		for (i = 0; i < n; i++) {
-			hit[i]->id_rows++;
+			hit[i]->id_rows += rows;
 			add_bytes(&hit[i]->id_bytes, bytes);
 		}
 	}
 	if (name && region) {
 		hit = equal_run(ix->by_name, ix->n, &key, cmp_name, &n);
 		for (i = 0; i < n; i++) {
-			hit[i]->name_rows++;
+			hit[i]->name_rows += rows;
 			add_bytes(&hit[i]->name_bytes, bytes);
 		}
 	}
 }
 
 #define MONTH_ROWS "SELECT vm_instance_id, resource_name, region, " \
-	"CASE WHEN egress_kind IS NOT NULL THEN egress_bytes END " \
-	"FROM billing_line WHERE usage_start >= ?1 AND usage_start < ?2"
+	"rows, egress_bytes FROM billing_usage WHERE month = ?1"
 
 /* One pass over the month's billing rows. */
 static enum perr_code
@@ -253,13 +253,13 @@ match_month(struct store *s, struct plan *p, struct vm_index *ix,
 
 	if (store_prepare(s, MONTH_ROWS, &st, e))
 		return e->code;
-	sqlite3_bind_int64(st, 1, p->start);
-	sqlite3_bind_int64(st, 2, p->end);
+	sqlite3_bind_text(st, 1, p->month, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		match_row(ix, (const char *)sqlite3_column_text(st, 0),
 			  (const char *)sqlite3_column_text(st, 1),
 			  (const char *)sqlite3_column_text(st, 2),
-			  sqlite3_column_int64(st, 3));
+			  sqlite3_column_int64(st, 3),
+			  sqlite3_column_int64(st, 4));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? P_OK :
 	    store_fail(s, rc, e, "reading the month's billing");

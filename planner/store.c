@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "billing.h"
 #include "embed.h"
 #include "store.h"
 
@@ -74,6 +75,16 @@ store_run(struct store *s, sqlite3_stmt *st, const char *what,
 	int rc = sqlite3_step(st);
 
 	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? P_OK : store_fail(s, rc, e, what);
+}
+
+enum perr_code
+store_rerun(struct store *s, sqlite3_stmt *st, const char *what,
+	    struct perr *e)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? P_OK : store_fail(s, rc, e, what);
 }
 
@@ -168,6 +179,29 @@ schema_file(int version)
 	return NULL;
 }
 
+/* Schema steps that need the program as well as SQL; each runs after
+ * its file, in the same transaction. */
+static const struct {
+	int version;
+	enum perr_code (*run)(struct store *, struct perr *);
+} schema_steps[] = {
+	{ 7, bill_upgrade_7 },	/* billing_line into billing_usage */
+};
+
+static enum perr_code
+schema_step(struct store *s, int version, struct perr *e)
+{
+	struct perr local;
+	size_t i;
+
+	if (e == NULL)
+		e = &local;
+	for (i = 0; i < sizeof(schema_steps) / sizeof(schema_steps[0]); i++)
+		if (schema_steps[i].version == version)
+			return schema_steps[i].run(s, e);
+	return P_OK;
+}
+
 static enum perr_code
 apply_schema(struct store *s, int version, struct perr *e)
 {
@@ -181,7 +215,8 @@ apply_schema(struct store *s, int version, struct perr *e)
 		return perr_set(e, P_EDATA, "schema version %d is brought by "
 				"both %s and %s: renumber one", version,
 				f->name, schema_twin(f)->name);
-	if (store_begin(s, e) || store_exec(s, (const char *)f->data, e))
+	if (store_begin(s, e) || store_exec(s, (const char *)f->data, e) ||
+	    schema_step(s, version, e))
 		goto fail;
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version);
 	if (store_exec(s, pragma, e) || store_commit(s, e))

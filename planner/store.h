@@ -66,6 +66,11 @@ enum perr_code store_fail(struct store *s, int rc, struct perr *e,
 enum perr_code store_run(struct store *s, sqlite3_stmt *st,
 			 const char *what, struct perr *e);
 
+/* store_run for a statement kept to run again: ST is reset, not
+ * finalized, and its bindings stay. */
+enum perr_code store_rerun(struct store *s, sqlite3_stmt *st,
+			   const char *what, struct perr *e);
+
 /* Step ST, which must yield a row (it is not finalized).  Anything else
  * is an error naming WHAT: a corrupt page or an overflow in SUM must not
  * pass for "no data". */

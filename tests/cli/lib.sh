@@ -44,8 +44,8 @@ expect_eq() {
 db_digest() {
 	{
 		sqlite3 "$1" .schema
-		for t in import_file gpu vm billing_line vast_charge plan_run \
-			plan_pair unmapped_location; do
+		for t in import_file gpu vm billing_usage billing_seen \
+			vast_charge plan_run plan_pair unmapped_location; do
 			sqlite3 "$1" "SELECT * FROM $t ORDER BY 1, 2, 3"
 		done
 	} | sha256sum | cut -c1-64

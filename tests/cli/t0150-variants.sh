@@ -16,7 +16,7 @@ plan() {
 }
 egress_by_vm() {
 	sqlite3 "$1" "SELECT vm_instance_id, SUM(egress_bytes) FROM
-		billing_line WHERE egress_kind IS NOT NULL GROUP BY 1 ORDER BY 1"
+		billing_usage WHERE egress_kind IS NOT NULL GROUP BY 1 ORDER BY 1"
 }
 inv="--vast-instances $DEMO/vast_instances.json
 	--gcp-instances $DEMO/gcp_instances.json"
@@ -34,11 +34,11 @@ check "FOCUS and the export give the same plan" cmp -s "$T/gcp.json" \
 	"$T/focus.json"
 
 # The same usage seen in both formats is stored once.
-before=$(sqlite3 "$T/gcp.db" "SELECT COUNT(*) FROM billing_line")
+before=$(sqlite3 "$T/gcp.db" "SELECT SUM(rows) FROM billing_usage")
 check "FOCUS after the export" plan "$T/gcp.db" "$T/both.json" \
 	--gcp-billing "$DEMO/focus_billing.csv"
 expect_eq "no row counted twice" \
-	"$(sqlite3 "$T/gcp.db" "SELECT COUNT(*) FROM billing_line")" "$before"
+	"$(sqlite3 "$T/gcp.db" "SELECT SUM(rows) FROM billing_usage")" "$before"
 check "plan unchanged" cmp -s "$T/gcp.json" "$T/both.json"
 
 # A re-export (BOM, CRLF, a repeated header, corrected rows) after the
@@ -48,7 +48,7 @@ check "re-export" plan "$T/gcp.db" "$T/reexp.json" \
 expect_eq "re-export leaves the totals" \
 	"$(jq -c .totals "$T/reexp.json")" "$(jq -c .totals "$T/gcp.json")"
 expect_eq "corrected rows replaced, none added" \
-	"$(sqlite3 "$T/gcp.db" "SELECT COUNT(*) FROM billing_line")" "$before"
+	"$(sqlite3 "$T/gcp.db" "SELECT SUM(rows) FROM billing_usage")" "$before"
 
 # gcloud's CSV form instead of its JSON: the same pairs and money (the
 # CSV has no instance ids, so billing rows match by name and region).
@@ -99,6 +99,6 @@ expect_eq "round trip adds nothing" "$(sqlite3 "$T/v.db" \
 # The console cost table: project-level, and it says so.
 check "cost table" plan "$T/ct.db" "$T/ct.json" \
 	--gcp-billing "$V/gcp_cost_table_console.csv"
-expect_eq "cost table rows" "$(sqlite3 "$T/ct.db" "SELECT COUNT(*) FROM
-	billing_line WHERE source = 'cost-table'")" 43
+expect_eq "cost table rows" "$(sqlite3 "$T/ct.db" "SELECT SUM(rows) FROM
+	billing_usage WHERE source = 'cost-table'")" 43
 finish

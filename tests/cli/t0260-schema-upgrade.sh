@@ -1,42 +1,54 @@
 #!/bin/sh
-# t0260 - schema upgrades keep the data: a schema 2 database holding the
-# demo export is upgraded to the latest schema (among others, schema 6
-# keeps billing_line's key unique by the index on usage start and key)
-# with every row as it was, and the export imported again adds nothing.
+# t0260 - schema upgrades keep the data.  A schema 2 database holding
+# billing rows as planner 0.2.0 stored them (billing_line, one row each:
+# tests/data/schema6_billing.sql) is upgraded to the latest schema:
+# schema 7 moves the rows into usage totals and keys (billsink.h).  The
+# totals are the rows' sums, the same files imported again add nothing
+# (the keys are recognised), and the plan equals that of a fresh import.
 . "$(dirname "$0")/lib.sh"
 
-# The demo export as this planner stores it ...
-"$PLANNER" --db "$T/new.db" --gcp-billing "$DEMO/gcp_billing.csv" \
-	--month 2025-06 >/dev/null 2>&1
-rows="SELECT COUNT(*), SUM(cost_micro), SUM(egress_bytes), MAX(id),
-	group_concat(natural_key, '') FROM billing_line"
-before=$(sqlite3 "$T/new.db" "$rows" | sha256sum)
+legacy="SELECT COUNT(*), SUM(cost_micro), SUM(credits_micro),
+	SUM(egress_bytes) FROM billing_line"
+totals="SELECT SUM(rows), SUM(cost_micro), SUM(credits_micro),
+	SUM(egress_bytes) FROM billing_usage"
+by_vm="SELECT ifnull(vm_instance_id, '-'), source, SUM(rows),
+	SUM(egress_bytes), SUM(cost_micro) FROM billing_usage
+	GROUP BY 1, 2 ORDER BY 1, 2"
+excerpt=$TESTS_DIR/data/gcp_billing_excerpt.csv
+table=$TESTS_DIR/data/variants/gcp_cost_table_console.csv
 
-# ... copied into a database built with schemas 1 and 2 only.
 cat "$TOP_DIR/sql/001_init.sql" "$TOP_DIR/sql/002_nightly.sql" |
 	sqlite3 "$T/v2.db"
-sqlite3 "$T/v2.db" "PRAGMA user_version = 2;
-	ATTACH '$T/new.db' AS n;
-	INSERT INTO import_file SELECT * FROM n.import_file;
-	INSERT INTO billing_line SELECT * FROM n.billing_line;"
+sqlite3 "$T/v2.db" "PRAGMA user_version = 2" \
+	".read $TESTS_DIR/data/schema6_billing.sql"
+expect_eq "the old rows" "$(sqlite3 "$T/v2.db" "$legacy")" \
+	"50|38357780589|-6856931|308317079010234"
 
 expect_status 0 "a schema 2 database opens and upgrades" "$PLANNER" \
-	--db "$T/v2.db" --gcp-billing "$DEMO/gcp_billing.csv" \
-	--month 2025-06 -v
-check "re-import adds nothing" grep -q "1680 rows read, 0 new" "$T/err"
+	--db "$T/v2.db" --month 2025-06
 latest=$(ls "$TOP_DIR"/sql/[0-9][0-9][0-9]_*.sql | wc -l)
 expect_eq "the latest schema" \
 	"$(sqlite3 "$T/v2.db" "PRAGMA user_version")" "$latest"
-expect_eq "every row as it was" "$(sqlite3 "$T/v2.db" "$rows" |
-	sha256sum)" "$before"
-expect_eq "the key index" "$(sqlite3 "$T/v2.db" "SELECT sql FROM
-	sqlite_schema WHERE name = 'billing_key'")" "CREATE UNIQUE INDEX \
-billing_key ON billing_line(usage_start, natural_key)"
+expect_eq "billing_line is gone" "$(sqlite3 "$T/v2.db" "SELECT COUNT(*)
+	FROM sqlite_schema WHERE name = 'billing_line'")" 0
+expect_eq "the totals are the old rows' sums" \
+	"$(sqlite3 "$T/v2.db" "$totals")" \
+	"50|38357780589|-6856931|308317079010234"
 check "the database is sound" sh -c \
 	"sqlite3 '$T/v2.db' 'PRAGMA integrity_check' | grep -qx ok"
-sqlite3 "$T/v2.db" "INSERT INTO billing_line(natural_key, source,
-	usage_start, usage_end, cost_micro, import_id) SELECT natural_key,
-	source, usage_start, usage_end, 0, import_id FROM billing_line
-	LIMIT 1" 2>"$T/dup"
-check "a key is still unique" grep -q "UNIQUE constraint failed" "$T/dup"
+
+expect_status 0 "the export again" "$PLANNER" --db "$T/v2.db" \
+	--gcp-billing "$excerpt" --month 2025-06 -v
+check "its rows are recognised" grep -q "7 rows read, 0 new" "$T/err"
+expect_status 0 "the cost table again" "$PLANNER" --db "$T/v2.db" \
+	--gcp-billing "$table" --month 2025-06 -v
+check "its rows are recognised" grep -q "43 rows read, 0 new" "$T/err"
+expect_eq "nothing counted twice" "$(sqlite3 "$T/v2.db" "$totals")" \
+	"50|38357780589|-6856931|308317079010234"
+
+"$PLANNER" --db "$T/new.db" --gcp-billing "$excerpt" \
+	--gcp-billing "$table" --month 2025-06 >/dev/null 2>&1
+expect_eq "the same totals as a fresh import" \
+	"$(sqlite3 "$T/v2.db" "$by_vm" | sha256sum)" \
+	"$(sqlite3 "$T/new.db" "$by_vm" | sha256sum)"
 finish

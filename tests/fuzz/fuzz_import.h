@@ -24,9 +24,9 @@ fuzz_import(const uint8_t *data, size_t n, fuzz_reader reader,
 {
 	static struct store s;
 	static int opened;
-	struct import_opts o = { 1, "paired-gpu", NULL, NULL, NULL };
+	struct import_opts o = { 1, "paired-gpu", NULL, NULL, NULL, 0, 0 };
 	struct import_result res;
-	struct import_ctx c = { &s, "fuzz", 0, &o, &res };
+	struct import_ctx c = { &s, "fuzz", 0, &o, &res, -1, NULL };
 	struct perr e = { P_OK, "" };
 	char head[4096];
 	size_t h = n < sizeof(head) - 1 ? n : sizeof(head) - 1;

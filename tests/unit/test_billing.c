@@ -17,6 +17,7 @@
 #include "egress_sku.h"
 #include "import.h"
 #include "money.h"
+#include "sha256.h"
 #include "t.h"
 
 static char scratch[256];
@@ -107,6 +108,61 @@ q_int(struct store *s, const char *sql)
 	return v;
 }
 
+/* The stored keys (billing_seen, billsink.c), one row each: h the hex
+ * of the 128-bit hash, b the hour's entries, i the entry. */
+#define SEEN_KEYS "WITH RECURSIVE k(b, i, n) AS (SELECT entries, 0, " \
+	"length(entries) / 56 FROM billing_seen UNION ALL SELECT b, i + 1, " \
+	"n FROM k WHERE i + 1 < n) SELECT lower(hex(substr(b, i * 56 + 1, " \
+	"16))) AS h, b, i FROM k"
+
+/* Entry I of the first stored hour: bytes 0-15 into H, the export time
+ * (little-endian at 16) returned; -1 when there is no such entry. */
+static int64_t
+seen_entry(struct store *s, size_t i, unsigned char *h)
+{
+	sqlite3_stmt *st;
+	const unsigned char *b;
+	int64_t v = -1;
+	int k;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT entries FROM billing_seen "
+			       "ORDER BY hour", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (size_t)sqlite3_column_bytes(st, 0) >= (i + 1) * 56) {
+		b = (const unsigned char *)sqlite3_column_blob(st, 0) + i * 56;
+		memcpy(h, b, 16);
+		for (v = 0, k = 7; k >= 0; k--)
+			v = v << 8 | b[16 + k];
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* 1 when the natural key KEY (billing.h) is stored: its SHA-256,
+ * computed here on its own, begins some entry. */
+static int
+key_seen(struct store *s, const char *key)
+{
+	struct sha256 c;
+	char hex[65];
+	sqlite3_stmt *st;
+	int found = 0;
+
+	sha256_init(&c);
+	sha256_update(&c, key, strlen(key));
+	sha256_final_hex(&c, hex);
+	hex[32] = '\0';
+	if (sqlite3_prepare_v2(s->db, "SELECT COUNT(*) FROM (" SEEN_KEYS
+			       ") WHERE h = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		found = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return found;
+}
+
 static const char *
 q_text(struct store *s, const char *sql)
 {
@@ -143,31 +199,33 @@ test_export_excerpt(void)
 	CHECK_STR(res.format, "gcp-export");
 	CHECK_INT(res.rows_read, 7);
 	CHECK_INT(res.rows_new, 7);
-	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_line WHERE "
+	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_usage WHERE "
 			"sku_desc = 'Analysis'"), 10096664);
-	CHECK_INT(q_int(&s, "SELECT credits_micro FROM billing_line WHERE "
+	CHECK_INT(q_int(&s, "SELECT credits_micro FROM billing_usage WHERE "
 			"sku_desc = 'Analysis'"), -6250000);
-	CHECK_INT(q_int(&s, "SELECT credits_micro FROM billing_line WHERE "
+	CHECK_INT(q_int(&s, "SELECT credits_micro FROM billing_usage WHERE "
 			"sku_desc LIKE 'N2 Instance Core%'"), -606931);
-	CHECK_STR(q_text(&s, "SELECT natural_key FROM billing_line WHERE "
-			 "sku_id = 'EBC3-8EE5-467E' AND resource_name = "
-			 "'cpu-worker-02'"), "01A2B3-C4D5E6-F7A8B9|"
+	CHECK_INT(key_seen(&s, "01A2B3-C4D5E6-F7A8B9|"
 		  "EBC3-8EE5-467E|acme-gpu-orchestration|" W02 "|1748736000|"
-		  "1748822400|env=prod,paired-gpu=21304576,team=training");
+		  "1748822400|env=prod,paired-gpu=21304576,team=training"), 1);
+	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_seen"), 1);
+	CHECK_INT(q_int(&s, "SELECT hour * 3600 FROM billing_seen"),
+		  1748736000);
 	CHECK_STR(q_text(&s, "SELECT egress_kind || ' ' || egress_bytes || "
-			 "' ' || vm_instance_id || ' ' || export_time FROM "
-			 "billing_line WHERE sku_id = 'EBC3-8EE5-467E' AND "
-			 "resource_name = 'cpu-worker-02'"), "internet "
-		  "295679370885 1461355347999167323 "
-		  "2025-06-02T10:50:54.197085Z");
+			 "' ' || vm_instance_id || ' ' || month || ' ' || rows "
+			 "FROM billing_usage WHERE sku_id = 'EBC3-8EE5-467E' "
+			 "AND resource_name = 'cpu-worker-02'"), "internet "
+		  "295679370885 1461355347999167323 2025-06 1");
 	CHECK_STR(q_text(&s, "SELECT group_concat(ifnull(egress_kind, '-'), "
-			 "' ') FROM (SELECT egress_kind FROM billing_line "
+			 "' ') FROM (SELECT egress_kind FROM billing_usage "
 			 "ORDER BY id)"),
 		  "- - internet inter-region - - internet");
-	CHECK_INT(q_int(&s, "SELECT SUM(egress_bytes) FROM billing_line WHERE "
+	CHECK_INT(q_int(&s, "SELECT SUM(egress_bytes) FROM billing_usage WHERE "
 			"vm_instance_id = '1461355347999167323'"),
 		  295679370885LL + 77098233864LL);
-	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_line WHERE "
+	CHECK_INT(q_int(&s, "SELECT SUM(egress_bytes) FROM billing_usage WHERE "
+			"egress_kind IS NULL"), 0);
+	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_usage WHERE "
 			"vm_instance_id IS NULL AND resource_global LIKE "
 			"'//storage%'"), 1);
 
@@ -175,7 +233,8 @@ test_export_excerpt(void)
 	CHECK_INT(run(&s, IMPORT_GCP_BILLING, data("gcp_billing_excerpt.csv"),
 		      0, &res, &e), P_OK);
 	CHECK_INT(res.rows_new, 0);
-	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_line"), 7);
+	CHECK_INT(q_int(&s, "SELECT SUM(rows) FROM billing_usage"), 7);
+	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM (" SEEN_KEYS ")"), 7);
 	store_close(&s);
 }
 
@@ -183,12 +242,14 @@ test_export_excerpt(void)
 static void
 test_focus_matches_export(void)
 {
-	static const char keys[] = "SELECT group_concat(natural_key || ':' || "
-		"ifnull(egress_bytes, '') || ':' || ifnull(vm_instance_id, "
-		"''), ';') FROM (SELECT * FROM billing_line ORDER BY "
-		"natural_key)";
+	static const char keys[] = "SELECT group_concat(h, ';') FROM ("
+		SEEN_KEYS " ORDER BY h)";
+	static const char vms[] = "SELECT group_concat(v, ';') FROM (SELECT "
+		"ifnull(vm_instance_id, '') || ':' || SUM(egress_bytes) || ':' "
+		"|| SUM(rows) AS v FROM billing_usage GROUP BY vm_instance_id "
+		"ORDER BY v)";
 	static const char net[] = "SELECT SUM(cost_micro + credits_micro) "
-		"FROM billing_line";
+		"FROM billing_usage";
 	struct import_result res;
 	struct store g, f;
 	struct perr e;
@@ -204,16 +265,19 @@ test_focus_matches_export(void)
 	CHECK_INT(res.rows_new, 7);
 	snprintf(gk, sizeof(gk), "%s", q_text(&g, keys));
 	CHECK_STR(q_text(&f, keys), gk);
+	snprintf(gk, sizeof(gk), "%s", q_text(&g, vms));
+	CHECK_STR(q_text(&f, vms), gk);
 	CHECK_INT(q_int(&f, net), q_int(&g, net));
-	CHECK_INT(q_int(&f, "SELECT COUNT(*) FROM billing_line WHERE "
-			"export_time IS NULL AND source = 'focus'"), 7);
+	CHECK_INT(q_int(&f, "SELECT SUM(rows) FROM billing_usage WHERE "
+			"source = 'focus'"), 7);
 
 	/* FOCUS has no export_time, so it never replaces an export row */
 	CHECK_INT(run(&g, IMPORT_GCP_BILLING,
 		      data("focus_billing_excerpt.csv"), 0, &res, &e), P_OK);
 	CHECK_INT(res.rows_new, 0);
-	CHECK_INT(q_int(&g, "SELECT COUNT(*) FROM billing_line WHERE "
+	CHECK_INT(q_int(&g, "SELECT SUM(rows) FROM billing_usage WHERE "
 			"source = 'gcp-export'"), 7);
+	CHECK_INT(q_int(&g, "SELECT SUM(rows) FROM billing_usage"), 7);
 	store_close(&g);
 	store_close(&f);
 }
@@ -255,12 +319,18 @@ test_upsert_by_export_time(void)
 			      0, &res, &e), P_OK);
 		CHECK_INT(res.rows_new, atoi(steps[i][2]));
 	}
-	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_line"), 1);
-	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_line"), 2000000);
-	CHECK_STR(q_text(&s, "SELECT export_time FROM billing_line"),
-		  "2025-06-02T10:00:00.500001Z");
+	CHECK_INT(q_int(&s, "SELECT SUM(rows) FROM billing_usage"), 1);
+	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_usage"), 1);
+	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_usage"), 2000000);
+	{
+		unsigned char h[16];
+
+		/* 2025-06-02T10:00:00.500001Z */
+		CHECK_INT(seen_entry(&s, 0, h), 1748858400500001LL);
+		CHECK_INT(seen_entry(&s, 1, h), -1);
+	}
 	CHECK_STR(q_text(&s, "SELECT vm_instance_id || egress_kind || "
-			 "egress_bytes FROM billing_line"), "42internet1000");
+			 "egress_bytes FROM billing_usage"), "42internet1000");
 	store_close(&s);
 }
 
@@ -276,11 +346,11 @@ test_currency(void)
 		      EXPORT_HEAD ROW_PRE "2025-06-02 00:00:00 UTC,92,EUR,0.92,"
 		      "\"[{\"\"amount\"\":-9.2}]\",1.5E9" ROW_POST), 0, &res,
 		      &e), P_OK);
-	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_line"), 100000000);
-	CHECK_INT(q_int(&s, "SELECT credits_micro FROM billing_line"),
+	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_usage"), 100000000);
+	CHECK_INT(q_int(&s, "SELECT credits_micro FROM billing_usage"),
 		  -10000000);
-	CHECK_STR(q_text(&s, "SELECT currency FROM billing_line"), "EUR");
-	CHECK_INT(q_int(&s, "SELECT egress_bytes FROM billing_line"),
+	CHECK_STR(q_text(&s, "SELECT currency FROM billing_usage"), "EUR");
+	CHECK_INT(q_int(&s, "SELECT egress_bytes FROM billing_usage"),
 		  1500000000);
 
 	CHECK_INT(run(&s, IMPORT_GCP_BILLING, write_file("eur2.csv",
@@ -311,7 +381,8 @@ test_b16(void)
 	CHECK_INT(run(&s, IMPORT_GCP_BILLING, p, 0, &res, &e), P_EPARSE);
 	CHECK(strstr(e.msg, "b16.csv:2: field 'cost': expected a decimal "
 		     "number, found '1,234.56' (thousands separator)") != NULL);
-	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_line"), 0);
+	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_usage"), 0);
+	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_seen"), 0);
 
 	CHECK_INT(run(&s, IMPORT_GCP_BILLING, p, 1, &res, &e), P_OK);
 	CHECK_INT(res.rows_read, 3);
@@ -319,7 +390,7 @@ test_b16(void)
 	CHECK_INT(res.rows_rejected, 2);
 	CHECK(strstr(rejects, "b16.csv:4: field 'cost': expected a decimal "
 		     "number, found '1234,56' (decimal comma)") != NULL);
-	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_line"), 1234560000);
+	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_usage"), 1234560000);
 	store_close(&s);
 }
 
@@ -341,9 +412,9 @@ test_egress_units(void)
 	open_db(&s, "units.db");
 	CHECK_INT(run(&s, IMPORT_GCP_BILLING, write_file("units.csv", file),
 		      1, &res, &e), P_OK);
-	CHECK_INT(q_int(&s, "SELECT egress_bytes FROM billing_line WHERE "
+	CHECK_INT(q_int(&s, "SELECT egress_bytes FROM billing_usage WHERE "
 			"egress_kind = 'inter-region'"), 2684354560LL);
-	CHECK_INT(q_int(&s, "SELECT egress_bytes FROM billing_line WHERE "
+	CHECK_INT(q_int(&s, "SELECT egress_bytes FROM billing_usage WHERE "
 			"egress_kind = 'internet'"), 1099511627776LL);
 	CHECK_INT(res.rows_rejected, 1);
 	CHECK(strstr(rejects, "units.csv:4: field 'usage.unit': expected a "
@@ -388,15 +459,16 @@ test_cost_table(void)
 	CHECK(res.note != NULL && strstr(res.note, "per project") != NULL);
 	CHECK_INT(res.rows_read, 3);
 	CHECK_INT(res.rows_new, 3);
-	CHECK_INT(q_int(&s, "SELECT COUNT(*) FROM billing_line WHERE "
+	CHECK_INT(q_int(&s, "SELECT SUM(rows) FROM billing_usage WHERE "
 			"source = 'cost-table' AND resource_name IS NULL AND "
-			"resource_global IS NULL AND usage_start = 1748736000 "
-			"AND usage_end = 1751328000"), 3);
-	CHECK_INT(q_int(&s, "SELECT egress_bytes FROM billing_line WHERE "
+			"resource_global IS NULL AND month = '2025-06'"), 3);
+	CHECK_INT(key_seen(&s, "A1|052E|gpu-proj||1748736000|1751328000|"
+			   "|ct=credit|cr=sustained usage discount"), 1);
+	CHECK_INT(q_int(&s, "SELECT egress_bytes FROM billing_usage WHERE "
 			"egress_kind = 'internet'"), 1074278694912LL);
-	CHECK_INT(q_int(&s, "SELECT SUM(cost_micro) FROM billing_line"),
+	CHECK_INT(q_int(&s, "SELECT SUM(cost_micro) FROM billing_usage"),
 		  120060000 + 1447530912);
-	CHECK_INT(q_int(&s, "SELECT SUM(credits_micro) FROM billing_line"),
+	CHECK_INT(q_int(&s, "SELECT SUM(credits_micro) FROM billing_usage"),
 		  -200500000);
 	CHECK_INT(run(&s, IMPORT_GCP_BILLING, p, 0, &res, &e), P_OK);
 	CHECK_INT(res.rows_new, 0);
@@ -480,10 +552,243 @@ test_rows(void)
 		     "expected USD") != NULL);
 	CHECK(strstr(rejects, "focus.csv:4: field 'ChargePeriodEnd': "
 		     "expected a time not before the usage start") != NULL);
-	CHECK_STR(q_text(&s, "SELECT natural_key || ' ' || cost_micro FROM "
-			 "billing_line WHERE source = 'focus'"),
-		  "A|S|p||1748736000|1748739600|a=true,b=2 4");
+	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_usage WHERE "
+			"source = 'focus'"), 4);
+	CHECK_INT(key_seen(&s, "A|S|p||1748736000|1748739600|a=true,b=2"), 1);
 	store_close(&s);
+}
+
+/* ---- the parallel reader against the one-thread reader ----------- */
+
+static enum perr_code
+run_readers(struct store *s, const char *file, int serial, int readers,
+	    int keep, struct import_result *res, struct perr *e)
+{
+	struct import_opts o = { .keep_going = keep,
+				 .pair_label_key = "paired-gpu",
+				 .reject = on_reject, .serial = serial,
+				 .readers = readers };
+
+	rejects[0] = '\0';
+	e->msg[0] = '\0';
+	return import_path(s, IMPORT_GCP_BILLING, file, &o, res, e);
+}
+
+static void
+digest_rows(struct store *s, struct sha256 *c, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		sha256_update(c, "?", 1);
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+
+		sha256_update(c, t, (size_t)sqlite3_column_bytes(st, 0));
+		sha256_update(c, "\n", 1);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Each stored entry as text, its total's id replaced by the total's
+ * month and key. */
+static void
+digest_entries(struct store *s, struct sha256 *c)
+{
+	sqlite3_stmt *st, *key;
+	char text[128];
+	int k;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT hour, entries FROM "
+			       "billing_seen ORDER BY hour", -1, &st,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "SELECT month || usage_key FROM "
+			       "billing_usage WHERE id = ?1", -1, &key,
+			       NULL) != SQLITE_OK) {
+		sha256_update(c, "?", 1);
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *b = sqlite3_column_blob(st, 1);
+		size_t i, n = (size_t)sqlite3_column_bytes(st, 1) / 56;
+
+		for (i = 0; i < n; i++, b += 56) {
+			int64_t v[7];
+			int j;
+
+			for (j = 0; j < 7; j++)
+				for (v[j] = 0, k = 7; k >= 0; k--)
+					v[j] = (int64_t)((uint64_t)v[j] << 8 |
+							 b[j * 8 + k]);
+			snprintf(text, sizeof(text), "%lld %016llx%016llx "
+				 "%lld %lld %lld %lld ",
+				 (long long)sqlite3_column_int64(st, 0),
+				 (unsigned long long)v[0],
+				 (unsigned long long)v[1], (long long)v[2],
+				 (long long)v[4], (long long)v[5],
+				 (long long)v[6]);
+			sha256_update(c, text, strlen(text));
+			sqlite3_bind_int64(key, 1, v[3]);
+			if (sqlite3_step(key) == SQLITE_ROW)
+				sha256_update(c, sqlite3_column_text(key, 0),
+					      (size_t)sqlite3_column_bytes(key,
+									   0));
+			else
+				sha256_update(c, "(no total)", 10);
+			sqlite3_reset(key);
+			sha256_update(c, "\n", 1);
+		}
+	}
+	sqlite3_finalize(key);
+	sqlite3_finalize(st);
+}
+
+/* What billing holds, free of row ids (which depend on the order the
+ * readers met the totals): each total by its key, each stored entry
+ * with the key of its total in place of the id. */
+static void
+billing_digest(struct store *s, char hex[65])
+{
+	struct sha256 c;
+
+	sha256_init(&c);
+	digest_rows(s, &c, "SELECT month || '|' || usage_key || '|' || rows "
+		    "|| '|' || cost_micro || '|' || credits_micro || '|' || "
+		    "egress_bytes FROM billing_usage ORDER BY month, "
+		    "usage_key");
+	digest_entries(s, &c);
+	sha256_final_hex(&c, hex);
+}
+
+/* FILE through both readers (the parallel one with READERS threads)
+ * into fresh databases: the same result, the same counts. */
+static void
+both_readers(const char *file, int readers, int keep, int want_reread)
+{
+	struct import_result ra, rb;
+	struct store a, b;
+	struct perr ea, eb;
+	char ha[65], hb[65], rej[sizeof(rejects)];
+	enum perr_code ca, cb;
+
+	open_db(&a, "serial.db");
+	open_db(&b, "parallel.db");
+	ca = run_readers(&a, file, 1, 0, keep, &ra, &ea);
+	snprintf(rej, sizeof(rej), "%s", rejects);
+	cb = run_readers(&b, file, 0, readers, keep, &rb, &eb);
+	CHECK_INT(cb, ca);
+	CHECK_STR(eb.msg, ea.msg);
+	CHECK_STR(rejects, rej);
+	CHECK_INT(rb.rows_read, ra.rows_read);
+	CHECK_INT(rb.rows_new, ra.rows_new);
+	CHECK_INT(rb.rows_rejected, ra.rows_rejected);
+	CHECK_INT(rb.reread, want_reread);
+	billing_digest(&a, ha);
+	billing_digest(&b, hb);
+	CHECK_STR(hb, ha);
+	store_close(&a);
+	store_close(&b);
+}
+
+/* The whole of file NAME into F. */
+static void
+copy_into(FILE *f, const char *name, int skip_header)
+{
+	char line[65536];
+	FILE *in = fopen(name, "rb");
+	int first = 1;
+
+	if (in == NULL) {
+		perror(name);
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), in)) {
+		if (!(first && skip_header))
+			fputs(line, f);
+		first = 0;
+	}
+	fclose(in);
+}
+
+static void
+test_readers(void)
+{
+	char demo[512], big[512], odd[512];
+	const char *top = getenv("TESTS_DIR");
+	struct import_result res;
+	struct store s;
+	struct perr e;
+	FILE *f;
+	int i, k;
+
+	snprintf(demo, sizeof(demo), "%s/../data/demo/gcp_billing.csv",
+		 top ? top : "tests");
+	both_readers(data("gcp_billing_excerpt.csv"), 1, 0, 0);
+	both_readers(data("focus_billing_excerpt.csv"), 2, 0, 0);
+	both_readers(data("variants/gcp_cost_table_console.csv"), 2, 0, 0);
+	both_readers(data("variants/gcp_billing_bom_crlf_reexport.csv"), 3,
+		     0, 0);
+	for (k = 1; k <= 4; k++)
+		both_readers(demo, k, 0, 0);
+
+	/* The demo three times: every row is met by two readers at once,
+	 * and the first in the file wins. */
+	snprintf(big, sizeof(big), "%s", path("big.csv"));
+	f = fopen(big, "wb");
+	for (i = 0; i < 3; i++)
+		copy_into(f, demo, i > 0);
+	fclose(f);
+	both_readers(big, 2, 0, 0);
+	both_readers(big, 5, 0, 0);
+
+	/* A quoted field with line breaks across the cut: the part before
+	 * it does not end on a record end, and the file is read again. */
+	snprintf(odd, sizeof(odd), "%s", path("odd.csv"));
+	f = fopen(odd, "wb");
+	fputs(EXPORT_HEAD, f);
+	for (i = 0; i < 200; i++)
+		fprintf(f, "A1,S%d,Core,2025-06-01T00:00:00Z,"
+			"2025-06-01T01:00:00Z,p1,[],2025-06-02T00:00:00Z,1.5,"
+			"USD,1.0,[],1,hour,1,hour,vm%d,\n", i, i);
+	fputs("A1,S,\"a description\n", f);
+	for (i = 0; i < 400; i++)
+		fprintf(f, "spread over line %d\n", i);
+	fputs("end\",2025-06-01T00:00:00Z,2025-06-01T01:00:00Z,p1,[],"
+	      "2025-06-02T00:00:00Z,2,USD,1.0,[],1,hour,1,hour,vm,\n", f);
+	for (i = 0; i < 200; i++)
+		fprintf(f, "A1,T%d,Core,2025-06-01T00:00:00Z,"
+			"2025-06-01T01:00:00Z,p1,[],2025-06-02T00:00:00Z,1.5,"
+			"USD,1.0,[],1,hour,1,hour,vm%d,\n", i, i);
+	fclose(f);
+	both_readers(odd, 2, 0, 1);
+
+	/* One key twice, with the same export time, in two parts: the
+	 * first in the file stays (cost 1.5, not 9). */
+	f = fopen(odd, "wb");
+	fputs(EXPORT_HEAD, f);
+	for (i = 0; i < 300; i++)
+		fprintf(f, "A1,%s%d,Core,2025-06-01T00:00:00Z,"
+			"2025-06-01T01:00:00Z,p1,[],2025-06-02T00:00:00Z,%s,"
+			"USD,1.0,[],1,hour,1,hour,vm,\n", i % 299 ? "S" : "X",
+			i % 299, i ? "9" : "1.5");
+	fclose(f);
+	both_readers(odd, 2, 0, 0);
+	open_db(&s, "ties.db");
+	CHECK_INT(run_readers(&s, odd, 0, 2, 0, &res, &e), P_OK);
+	CHECK_INT(res.rows_new, 299);
+	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_usage WHERE "
+			"sku_id = 'X0'"), 1500000);
+	store_close(&s);
+
+	/* A bad row late in the file: the same refusal, or the same
+	 * rejects under keep_going, with line numbers. */
+	f = fopen(big, "ab");
+	fputs("01A2B3-C4D5E6-F7A8B9,x\n", f);
+	fclose(f);
+	both_readers(big, 2, 0, 1);
+	both_readers(big, 2, 1, 1);
 }
 
 /* ---- helpers ------------------------------------------------------ */
@@ -748,6 +1053,7 @@ main(void)
 	T_RUN(test_numbers);
 	T_RUN(test_egress_skus);
 	T_RUN(test_vast);
+	T_RUN(test_readers);
 	cleanup();
 	return T_DONE();
 }

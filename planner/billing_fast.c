@@ -1,0 +1,495 @@
+/*
+ * billing_fast.c - a GCP billing CSV read on every core at once.
+ *
+ * Owner: the billing importers.
+ *
+ * One core parses a large export at about 300 MB/s through libcsv, less
+ * than the disk gives.  Here the rest of the file after the header is
+ * cut into one part per core, each cut just after a line end, and each
+ * part is read (pread, in blocks), parsed and checked by its own thread
+ * into one shared sink (billsink.h), under a lock taken once per batch
+ * of rows.
+ *
+ * This reader knows only what a well-formed export holds.  Anything
+ * else makes it give up: a record it cannot parse plainly (stray quote,
+ * NUL, bad UTF-8, a limit passed, an unterminated quote), a row the
+ * layout refuses, a cut that fell inside a quoted field (the part
+ * before it then does not end on a record end), a file that changed
+ * size under it, or any error at all.  The database then goes back to
+ * where it was (a savepoint), and the file is read again from the
+ * header on by the one-thread reader (billing_gcp.c), which is the
+ * reference for what a file means: it reports the problem with line and
+ * column, or skips the row under --keep-going.  So errors cost a second
+ * reading, and a good file is read once.  Tests compare both readers
+ * on every sample, variant and fuzz seed.
+ *
+ * Memory per thread: one block (BLOCK bytes, more for a longer record)
+ * and one record's fields (LIM_CSV_ROW at most).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "billing_gcp.h"
+#include "caps.h"
+#include "utf8.h"
+
+#define BLOCK		(1024 * 1024)
+#define MAX_READERS	8
+/* Below this many bytes per thread, threads cost more than they save. */
+#define PART_MIN	(4 * 1024 * 1024)
+
+enum { REC_OK, REC_MORE, REC_ODD };
+
+struct part {
+	struct gcp_in g;		/* a copy; g.r holds only the record */
+	struct import_ctx c;
+	struct import_result res;
+	int fd;
+	long long off, end;		/* the bytes of this part left */
+	long long size;			/* of the file */
+	int last;			/* all read, up to the end of the file */
+	unsigned char *buf;		/* bytes off - pos .. off - pos + len */
+	size_t len, pos, cap;
+	char *arena;			/* the record's fields, NUL-ended */
+	size_t acap;
+	struct csvin_field *fv;		/* LIM_CSV_COLUMNS */
+	size_t *fo;			/* their offsets in the arena */
+	int gave_up;
+	enum perr_code rc;		/* an error that is not a give-up */
+	struct perr e;
+	pthread_t thread;
+};
+
+/* ---- one record ---------------------------------------------------- */
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+static uint64_t
+zero_byte(uint64_t v)
+{
+	return (v - ONES) & ~v & HIGHS;
+}
+
+/* Nonzero when one of the 8 bytes at P ends an unquoted field or is a
+ * quote (which only the one-thread reader judges). */
+static uint64_t
+stop8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return zero_byte(v ^ (ONES * ',')) | zero_byte(v ^ (ONES * '\n')) |
+	    zero_byte(v ^ (ONES * '\r')) | zero_byte(v ^ (ONES * '"'));
+}
+
+/* The record's bytes are text: ASCII without NUL, eight at a time, and
+ * the full UTF-8 check only for records that hold other bytes. */
+static int
+text_ok(const unsigned char *s, size_t n)
+{
+	size_t i;
+	uint64_t v;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&v, s + i, sizeof(v));
+		if ((v & HIGHS) | zero_byte(v))
+			break;
+	}
+	for (; i < n; i++)
+		if (s[i] == 0 || s[i] >= 0x80)
+			return utf8_invalid_at((const char *)s, n) ==
+			    (size_t)-1;
+	return 1;
+}
+
+/* Append S (N bytes) to the field being built at *ALEN. */
+static int
+field_add(struct part *w, size_t *alen, const unsigned char *s, size_t n)
+{
+	if (*alen + n + 1 > w->acap) {
+		size_t cap = w->acap * 2;
+		char *p;
+
+		while (cap < *alen + n + 1)
+			cap *= 2;
+		if (cap > LIM_CSV_ROW)
+			return -1;
+		if ((p = realloc(w->arena, cap)) == NULL)
+			return -1;
+		w->arena = p;
+		w->acap = cap;
+	}
+	memcpy(w->arena + *alen, s, n);
+	*alen += n;
+	return 0;
+}
+
+/* A quoted field from P (just after its opening quote) to its closing
+ * quote, doubled quotes made single; *PP past the closing quote. */
+static int
+quoted(struct part *w, const unsigned char **pp, const unsigned char *end,
+       size_t *alen)
+{
+	const unsigned char *p = *pp, *q;
+
+	for (;;) {
+		if ((q = memchr(p, '"', (size_t)(end - p))) == NULL)
+			return w->last ? REC_ODD : REC_MORE;
+		if (q + 1 == end && !w->last)
+			return REC_MORE;	/* "" or the end? */
+		if (q + 1 < end && q[1] == '"') {
+			if (field_add(w, alen, p, (size_t)(q + 1 - p)))
+				return REC_ODD;
+			p = q + 2;
+			continue;
+		}
+		if (field_add(w, alen, p, (size_t)(q - p)))
+			return REC_ODD;
+		p = q + 1;
+		break;
+	}
+	*pp = p;
+	return REC_OK;
+}
+
+/* An unquoted field: up to a comma or line end; *PP there. */
+static int
+plain(struct part *w, const unsigned char **pp, const unsigned char *end,
+      size_t *alen)
+{
+	const unsigned char *p = *pp, *s = p;
+
+	while (p + 8 <= end && !stop8(p))
+		p += 8;
+	while (p < end && *p != ',' && *p != '\n' && *p != '\r' &&
+	       *p != '"')
+		p++;
+	if (p < end && *p == '"')
+		return REC_ODD;
+	if (field_add(w, alen, s, (size_t)(p - s)))
+		return REC_ODD;
+	*pp = p;
+	return REC_OK;
+}
+
+/* Parse the record at *PP (blank lines before it skipped) into w->fv.
+ * REC_OK moves *PP past its line end; REC_MORE when it runs past END
+ * (more bytes are needed); REC_ODD for what this reader does not judge. */
+static int
+record(struct part *w, const unsigned char **pp, const unsigned char *end)
+{
+	const unsigned char *p = *pp, *start;
+	size_t nf = 0, alen = 0, at;
+	int rc;
+
+	while (p < end && (*p == '\n' || *p == '\r'))
+		p++;
+	if (p == end)
+		return REC_MORE;
+	start = p;
+	for (;;) {
+		if (nf == LIM_CSV_COLUMNS)
+			return REC_ODD;
+		at = alen;
+		if (p < end && *p == '"') {
+			p++;
+			rc = quoted(w, &p, end, &alen);
+		} else
+			rc = plain(w, &p, end, &alen);
+		if (rc != REC_OK)
+			return rc;
+		if (alen - at > LIM_CSV_FIELD ||
+		    field_add(w, &alen, (const unsigned char *)"", 1))
+			return REC_ODD;
+		w->fo[nf] = at;		/* the arena may still move */
+		w->fv[nf].n = alen - at - 1;
+		nf++;
+		if (p == end && !w->last)
+			return REC_MORE;
+		if (p == end || *p == '\n' || *p == '\r')
+			break;
+		if (*p != ',')
+			return REC_ODD;
+		p++;
+	}
+	if (!text_ok(start, (size_t)(p - start)))
+		return REC_ODD;
+	if (p < end)
+		p++;
+	for (at = 0; at < nf; at++)
+		w->fv[at].s = w->arena + w->fo[at];
+	w->g.r.field = w->fv;
+	w->g.r.nf = nf;
+	*pp = p;
+	return REC_OK;
+}
+
+/* ---- one part ------------------------------------------------------ */
+
+/* Keep the unparsed bytes and read the next block after them; 0 when
+ * the part has no more bytes, -1 on a read error or a file that got
+ * shorter. */
+static int
+refill(struct part *w)
+{
+	size_t keep = w->len - w->pos, want;
+	ssize_t got;
+
+	if (w->off == w->end)
+		return 0;
+	memmove(w->buf, w->buf + w->pos, keep);
+	w->len = keep;
+	w->pos = 0;
+	if (keep + BLOCK > w->cap) {
+		size_t cap = keep + BLOCK;
+		unsigned char *p;
+
+		if (cap > LIM_CSV_ROW + BLOCK || (p = realloc(w->buf, cap)) ==
+		    NULL)
+			return -1;
+		w->buf = p;
+		w->cap = cap;
+	}
+	want = w->cap - keep;
+	if ((long long)want > w->end - w->off)
+		want = (size_t)(w->end - w->off);
+	got = pread(w->fd, w->buf + keep, want, w->off);
+	if (got <= 0 || import_advance(&w->c, got) != 0)
+		return -1;
+	w->len += (size_t)got;
+	w->off += got;
+	return 1;
+}
+
+/* Parse and put every record of the part.  Returns with gave_up set,
+ * or rc set, or both clear when the part ended on a record end. */
+static void
+read_part(struct part *w)
+{
+	if (refill(w) <= 0) {
+		w->gave_up = 1;
+		return;
+	}
+	for (;;) {
+		const unsigned char *p = w->buf + w->pos;
+		const unsigned char *end = w->buf + w->len;
+		int rc, more;
+
+		w->last = w->off == w->end && w->end == w->size;
+		rc = record(w, &p, end);
+		if (rc == REC_ODD)
+			break;
+		if (rc == REC_MORE) {
+			if ((more = refill(w)) < 0)
+				break;
+			if (more > 0)
+				continue;
+			/* Nothing left: only blank lines may remain. */
+			while (p < end && (*p == '\n' || *p == '\r'))
+				p++;
+			if (p == end)
+				return;
+			break;
+		}
+		w->pos = (size_t)(p - w->buf);
+		if ((w->rc = gcp_record(&w->g, &w->e)) != P_OK)
+			break;
+	}
+	w->gave_up = 1;
+}
+
+static void *
+part_main(void *arg)
+{
+	struct part *w = arg;
+
+	read_part(w);
+	if (!w->gave_up && w->rc == P_OK)
+		w->rc = bill_finish(&w->g.b, &w->e);
+	if (w->rc != P_OK)
+		w->gave_up = 1;
+	return NULL;
+}
+
+/* ---- the file ------------------------------------------------------ */
+
+/* The first byte after the line end at or after OFF, or -1. */
+static long long
+cut_after(int fd, long long off, long long size)
+{
+	unsigned char b[65536];
+	ssize_t got;
+	const unsigned char *nl;
+
+	got = pread(fd, b, sizeof(b), off);
+	if (got <= 0 || (nl = memchr(b, '\n', (size_t)got)) == NULL)
+		return -1;
+	off += nl - b + 1;
+	return off < size ? off : -1;
+}
+
+/* Cut [FROM, SIZE) into at most MAX parts; their starts into AT[],
+ * AT[n] = SIZE.  Returns n. */
+static int
+cut(int fd, long long from, long long size, int max, long long *at)
+{
+	int n = 1, i;
+
+	at[0] = from;
+	for (i = 1; i < max; i++) {
+		long long c = cut_after(fd, from + (size - from) * i / max,
+					size);
+
+		if (c > at[n - 1])
+			at[n++] = c;
+	}
+	at[n] = size;
+	return n;
+}
+
+static int
+readers(const struct import_opts *o, long long bytes)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long long n = bytes / PART_MIN;
+
+	if (o->readers > 0)
+		return o->readers < MAX_READERS ? o->readers : MAX_READERS;
+	if (cpus < 1)
+		cpus = 1;
+	if (n > cpus)
+		n = cpus;
+	if (n > MAX_READERS)
+		n = MAX_READERS;
+	return n < 1 ? 1 : (int)n;
+}
+
+static enum perr_code
+part_open(struct part *w, const struct gcp_in *g, struct bill_sink *sink,
+	  pthread_mutex_t *lock, int k, struct perr *e)
+{
+	w->g = *g;
+	memset(&w->g.b, 0, sizeof(w->g.b));
+	w->c = *g->c;
+	w->res = *g->c->res;
+	w->res.rows_read = 0;
+	w->c.res = &w->res;
+	w->g.c = &w->c;
+	w->g.r.field = NULL;
+	w->g.r.nf = 0;
+	w->g.r.line = 0;	/* messages are the one-thread reader's */
+	w->fd = g->c->fd;
+	w->acap = 65536;
+	w->arena = malloc(w->acap);
+	w->fv = calloc(LIM_CSV_COLUMNS, sizeof(*w->fv));
+	w->fo = calloc(LIM_CSV_COLUMNS, sizeof(*w->fo));
+	if (w->arena == NULL || w->fv == NULL || w->fo == NULL)
+		return perr_set(e, P_ENOMEM, "out of memory");
+	return bill_open_shared(&w->g.b, &w->c, sink, lock, (uint64_t)k << 48,
+				e);
+}
+
+static void
+part_close(struct part *w)
+{
+	bill_close(&w->g.b);
+	free(w->buf);
+	free(w->arena);
+	free(w->fv);
+	free(w->fo);
+}
+
+/* Run the parts, one on this thread; 1 when every part ended where the
+ * next began, 0 when one gave up. */
+static int
+run_parts(struct part *w, int n)
+{
+	int k, ok = 1, live[MAX_READERS] = { 0 };
+
+	for (k = 1; k < n; k++)
+		live[k] = pthread_create(&w[k].thread, NULL, part_main,
+					 &w[k]) == 0;
+	part_main(&w[0]);
+	for (k = 1; k < n; k++) {
+		if (live[k])
+			pthread_join(w[k].thread, NULL);
+		else
+			part_main(&w[k]);
+	}
+	for (k = 0; k < n; k++)
+		ok &= !w[k].gave_up;
+	return ok;
+}
+
+static enum perr_code
+go(struct gcp_in *g, long long from, long long size, int *done,
+   struct perr *e)
+{
+	struct part w[MAX_READERS];
+	long long at[MAX_READERS + 1];
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct bill_sink *sink = NULL;
+	long long changed;
+	enum perr_code rc;
+	int n, k;
+
+	n = cut(g->c->fd, from, size, readers(g->c->opts, size - from), at);
+	memset(w, 0, sizeof(w));
+	if ((rc = bill_sink_open(&sink, g->c->store, e)) != P_OK)
+		goto out;
+	for (k = 0; k < n; k++) {
+		if ((rc = part_open(&w[k], g, sink, &lock, k, e)) != P_OK)
+			goto out;
+		w[k].off = at[k];
+		w[k].end = at[k + 1];
+		w[k].size = size;
+	}
+	if (!run_parts(w, n))
+		goto out;
+	if ((rc = bill_sink_finish(sink, &changed, e)) != P_OK)
+		goto out;
+	for (k = 0; k < n; k++)
+		g->c->res->rows_read += w[k].res.rows_read;
+	g->c->res->rows_new += changed;
+	*done = 1;
+out:
+	for (k = 0; k < n; k++)
+		part_close(&w[k]);
+	bill_sink_free(sink);
+	return rc;
+}
+
+/* Read the rest of F on every core (see billing_gcp.h). */
+enum perr_code
+gcp_fast(struct gcp_in *g, int *done, struct perr *e)
+{
+	struct store *s = g->c->store;
+	struct stat st;
+	long long from;
+	enum perr_code rc;
+	long line;
+
+	*done = 0;
+	if ((from = csvin_offset(&g->r, &line)) < 0 ||
+	    fstat(g->c->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    from >= (long long)st.st_size)
+		return P_OK;
+	if ((rc = store_exec(s, "SAVEPOINT bill_fast", e)) != P_OK)
+		return rc;
+	rc = go(g, from, (long long)st.st_size, done, e);
+	if (rc != P_OK || !*done) {
+		*done = 0;
+		g->c->res->reread = 1;
+		if (store_exec(s, "ROLLBACK TO bill_fast", NULL) != P_OK)
+			return perr_set(e, P_EDB, "%s: cannot undo a "
+					"parallel read", g->c->path);
+	}
+	if (store_exec(s, "RELEASE bill_fast", NULL) != P_OK && rc == P_OK)
+		rc = perr_set(e, P_EDB, "%s: cannot end a parallel read",
+			      g->c->path);
+	return rc == P_OK || *done ? rc : P_OK;
+}
