@@ -6,6 +6,7 @@
  * row, a heading with the line after it) starts a new page.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
@@ -24,12 +25,20 @@
 #define CONTENT_W	(PAGE_W - 2 * MARGIN)
 #define MAX_COLS	9
 
+/* The pair tables in print stop after this many rows.  A reader of the
+ * PDF wants the pairs that matter most and what the rest add up to;
+ * thousands of rows made hundreds of pages nobody prints, and laying
+ * them out took most of the report's time.  report.html and
+ * report.json keep every pair. */
+#define PDF_PAIR_ROWS	100
+
 struct pdoc {
 	cairo_surface_t *s;
 	cairo_t *cr;
 	const struct report_figures *f;
 	double y;			/* the cursor */
 	int page;
+	int oom;			/* memory ran out */
 };
 
 /* A table: column heads, widths in points, numeric (right-aligned),
@@ -176,18 +185,35 @@ table_row(struct pdoc *d, const struct ptable *t, const char *const *cell,
 	row_draw(d, t, cell, 0, n % 2 == 1, h);
 }
 
-/* Start table T under a heading; NONE is said when it has no rows. */
+/* Start table T under a heading, with NOTE (or NULL) between the two;
+ * "None." is said when it has no rows. */
 static int
 table_start(struct pdoc *d, const struct ptable *t, const char *title,
-	    size_t rows)
+	    size_t rows, const char *note)
 {
-	heading(d, title, rows ? 40 : 12);
+	double w, h = 0;
+
+	if (rows && note)
+		draw_measure(d->cr, note, &st_note, &w, &h);
+	heading(d, title, rows ? 40 + h + 4 : 12);
 	if (rows == 0) {
 		text(d, "None.", &st_body);
 		return 0;
 	}
+	if (note) {
+		text(d, note, &st_note);
+		d->y += 4;
+	}
 	table_head(d, t);
 	return 1;
+}
+
+/* The line under a shortened table: TEXT, set apart from the rows. */
+static void
+table_end_note(struct pdoc *d, const char *s)
+{
+	d->y += 4;
+	text(d, s, &st_note);
 }
 
 /* ---- the summary ------------------------------------------------- */
@@ -277,6 +303,42 @@ chart(struct pdoc *d, enum chart_id id)
 
 /* ---- tables ------------------------------------------------------ */
 
+/* How many of N rows a pair table shows in print. */
+static size_t
+shown_rows(size_t n)
+{
+	return n < PDF_PAIR_ROWS ? n : PDF_PAIR_ROWS;
+}
+
+/* " (12.34 %)": PART's share of WHOLE, or "" when WHOLE is not above
+ * zero (a share of nothing says nothing). */
+static void
+share(int64_t part, int64_t whole, char *buf, size_t n)
+{
+	char p[RTEXT_BUF];
+
+	if (whole <= 0) {
+		*buf = '\0';
+		return;
+	}
+	snprintf(buf, n, " (%s)", rtext_percent((long)((double)part * 10000 /
+						       whole + 0.5), p));
+}
+
+/* The line after a shortened pair table: how many pairs it left out,
+ * what they add up to (WHAT, already formatted), and where they are. */
+static void
+rest_note(struct pdoc *d, size_t rest, const char *what)
+{
+	char n[RTEXT_BUF], buf[400];
+
+	snprintf(buf, sizeof(buf), "%s more pair%s (%s) %s not listed here; "
+		 "report.html and report.json, written next to this PDF, "
+		 "list every pair.", rtext_count((long long)rest, n),
+		 rest == 1 ? "" : "s", what, rest == 1 ? "is" : "are");
+	table_end_note(d, buf);
+}
+
 static void
 pairs_table(struct pdoc *d)
 {
@@ -285,15 +347,27 @@ pairs_table(struct pdoc *d)
 		  "VM zone", "Egress (GiB)", "Cost now", "Saving" },
 		{ 46, 84, 96, 86, 66, 55, 39, 39 },
 		{ 0, 0, 0, 0, 0, 1, 1, 1 }, 0 };
+	const struct report_figures *f = d->f;
 	char id[24], g[RTEXT_BUF], c[RTEXT_BUF], s[RTEXT_BUF];
+	char a[RTEXT_BUF], b[RTEXT_BUF], pc[RTEXT_BUF], note[400];
 	const char *cell[8];
-	size_t i;
+	size_t i, n = shown_rows(f->npairs_cross);
+	int64_t top = 0, rest = 0;
 
+	for (i = 0; i < f->npairs_cross; i++)
+		*(i < n ? &top : &rest) += f->pairs_cross[i].savings_micro;
+	share(top, top + rest, pc, sizeof(pc));
+	snprintf(note, sizeof(note), "The %s pairs with the largest saving, "
+		 "of %s that cross regions: %s%s of the %s a month that "
+		 "moving them all would save.", rtext_count((long long)n, a),
+		 rtext_count((long long)f->npairs_cross, b),
+		 rtext_money(top, c), pc, rtext_money(top + rest, s));
 	if (!table_start(d, &t, "Pairs that cross regions, largest saving "
-			 "first", d->f->npairs_cross))
+			 "first", f->npairs_cross, n < f->npairs_cross ?
+			 note : NULL))
 		return;
-	for (i = 0; i < d->f->npairs_cross; i++) {
-		const struct rf_pair *p = &d->f->pairs_cross[i];
+	for (i = 0; i < n; i++) {
+		const struct rf_pair *p = &f->pairs_cross[i];
 
 		snprintf(id, sizeof(id), "%lld", p->gpu_id);
 		cell[0] = id;
@@ -307,6 +381,11 @@ pairs_table(struct pdoc *d)
 		cell[6] = rtext_money(p->cost_micro, c);
 		cell[7] = rtext_money(p->savings_micro, s);
 		table_row(d, &t, cell, i);
+	}
+	if (n < f->npairs_cross) {
+		snprintf(note, sizeof(note), "saving %s a month",
+			 rtext_money(rest, s));
+		rest_note(d, f->npairs_cross - n, note);
 	}
 }
 
@@ -324,7 +403,7 @@ region_pairs_table(struct pdoc *d)
 	if (d->f->nregion_pairs == 0)
 		return;
 	table_start(d, &t, "Cross-region traffic by region pair",
-		    d->f->nregion_pairs);
+		    d->f->nregion_pairs, NULL);
 	for (i = 0; i < d->f->nregion_pairs; i++) {
 		const struct rf_region_pair *r = &d->f->region_pairs[i];
 
@@ -339,6 +418,46 @@ region_pairs_table(struct pdoc *d)
 	}
 }
 
+/* An unpriced pair's place in the PDF: most egress first, then the
+ * query's order (by VM name). */
+struct by_egress {
+	int64_t bytes;
+	size_t i;
+};
+
+static int
+by_egress_cmp(const void *va, const void *vb)
+{
+	const struct by_egress *a = va, *b = vb;
+
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* The unpriced pairs by egress, most first (NULL when memory runs out,
+ * which *D records). */
+static struct by_egress *
+unpriced_order(struct pdoc *d)
+{
+	const struct report_figures *f = d->f;
+	struct by_egress *o;
+	size_t i;
+
+	if ((o = calloc(f->npairs_unpriced, sizeof(*o))) == NULL) {
+		d->oom = 1;
+		return NULL;
+	}
+	for (i = 0; i < f->npairs_unpriced; i++) {
+		o[i].bytes = f->pairs_unpriced[i].egress_bytes;
+		o[i].i = i;
+	}
+	qsort(o, f->npairs_unpriced, sizeof(*o), by_egress_cmp);
+	return o;
+}
+
+/* The pairs the plan could not price; in print the ones with the most
+ * traffic come first, as they weigh most on the month's figures. */
 static void
 unpriced_table(struct pdoc *d)
 {
@@ -346,15 +465,33 @@ unpriced_table(struct pdoc *d)
 		{ "GPU", "GPU location", "Method", "CPU VM", "VM zone",
 		  "Egress (GiB)" },
 		{ 50, 130, 90, 95, 86, 60 }, { 0, 0, 0, 0, 0, 1 }, 0 };
-	char id[24], g[RTEXT_BUF];
+	const struct report_figures *f = d->f;
+	struct by_egress *o = NULL;
+	char id[24], g[RTEXT_BUF], a[RTEXT_BUF], b[RTEXT_BUF];
+	char pc[RTEXT_BUF], all[RTEXT_BUF], note[400];
 	const char *cell[6];
-	size_t i;
+	size_t i, n = shown_rows(f->npairs_unpriced);
+	int64_t top = 0, rest = 0;
 
-	if (!table_start(d, &t, "Pairs not priced (GPU location unknown or "
-			 "only a large country)", d->f->npairs_unpriced))
+	if (f->npairs_unpriced > 0 && (o = unpriced_order(d)) == NULL)
 		return;
-	for (i = 0; i < d->f->npairs_unpriced; i++) {
-		const struct rf_pair *p = &d->f->pairs_unpriced[i];
+	for (i = 0; i < f->npairs_unpriced; i++)
+		*(i < n ? &top : &rest) += o[i].bytes;
+	share(top, top + rest, pc, sizeof(pc));
+	snprintf(note, sizeof(note), "The %s pairs with the most egress, of "
+		 "%s not priced: %s GiB%s of %s GiB.",
+		 rtext_count((long long)n, a),
+		 rtext_count((long long)f->npairs_unpriced, b),
+		 rtext_gib(top, g), pc, rtext_gib(top + rest, all));
+	if (!table_start(d, &t, "Pairs not priced (GPU location unknown or "
+			 "only a large country), most egress first",
+			 f->npairs_unpriced, n < f->npairs_unpriced ? note :
+			 NULL)) {
+		free(o);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct rf_pair *p = &f->pairs_unpriced[o[i].i];
 
 		snprintf(id, sizeof(id), "%lld", p->gpu_id);
 		cell[0] = id;
@@ -367,6 +504,12 @@ unpriced_table(struct pdoc *d)
 		cell[5] = rtext_gib(p->egress_bytes, g);
 		table_row(d, &t, cell, i);
 	}
+	if (n < f->npairs_unpriced) {
+		snprintf(note, sizeof(note), "%s GiB of egress",
+			 rtext_gib(rest, g));
+		rest_note(d, f->npairs_unpriced - n, note);
+	}
+	free(o);
 }
 
 /* NULL as "", "" as "(empty)": how list values are shown. */
@@ -386,7 +529,8 @@ unmapped_table(struct pdoc *d)
 	const char *cell[4];
 	size_t i;
 
-	if (!table_start(d, &t, "Unmapped locations", d->f->nunmapped))
+	if (!table_start(d, &t, "Unmapped locations", d->f->nunmapped,
+			 NULL))
 		return;
 	for (i = 0; i < d->f->nunmapped; i++) {
 		const struct rf_unmapped *u = &d->f->unmapped[i];
@@ -409,7 +553,7 @@ alerts_table(struct pdoc *d)
 	const char *cell[5];
 	size_t i;
 
-	if (!table_start(d, &t, "Alerts this month", d->f->nalerts))
+	if (!table_start(d, &t, "Alerts this month", d->f->nalerts, NULL))
 		return;
 	for (i = 0; i < d->f->nalerts; i++) {
 		const struct rf_alert *a = &d->f->alerts[i];
@@ -435,7 +579,7 @@ migrations_table(struct pdoc *d)
 	size_t i;
 
 	if (!table_start(d, &t, "Migrations completed this month",
-			 d->f->nmigrations))
+			 d->f->nmigrations, NULL))
 		return;
 	for (i = 0; i < d->f->nmigrations; i++) {
 		const struct rf_migration *g = &d->f->migrations[i];
@@ -462,7 +606,7 @@ latency_table(struct pdoc *d)
 
 	if (d->f->nlatency == 0)
 		return;
-	table_start(d, &t, "Latency per region", d->f->nlatency);
+	table_start(d, &t, "Latency per region", d->f->nlatency, NULL);
 	for (i = 0; i < d->f->nlatency; i++) {
 		const struct rf_latency *l = &d->f->latency[i];
 
@@ -522,6 +666,8 @@ pdf_write(const struct report_figures *f, cairo_write_func_t fn,
 	d.cr = cairo_create(d.s);
 	document(&d);
 	st = cairo_status(d.cr);
+	if (st == CAIRO_STATUS_SUCCESS && d.oom)
+		st = CAIRO_STATUS_NO_MEMORY;
 	cairo_destroy(d.cr);
 	cairo_surface_finish(d.s);
 	if (st == CAIRO_STATUS_SUCCESS)

@@ -61,6 +61,14 @@ check "PDF text: accents survive" grep -q "Île-de-France" "$T/pdf.txt"
 check "PDF text: no latency yet" grep -q "No latency measurements yet" \
 	"$T/pdf.txt"
 check "PDF text: no migrations" grep -q "Migrations completed" "$T/pdf.txt"
+# The demo's pair tables are short: the PDF lists them whole.
+check "PDF: no pair is left out" sh -c "! grep -q 'not listed here' \
+	'$T/pdf.txt'"
+expect_eq "PDF: every crossing pair, in order" \
+	"$(sed -n '/^Pairs that cross regions/,/^Cross-region traffic by/p' \
+	   "$T/pdf.txt" | grep -o 'cpu-worker-[0-9]*' | tr '\n' ' ')" \
+	"$(jq -r '.cross_region_pairs[].cpu_name' "$T/fig.json" |
+	   tr '\n' ' ')"
 
 # ---- the HTML's totals are the plan's
 # The text of the element with id $1, without "$", "," and " %".
