@@ -260,24 +260,46 @@ memo_keep(struct bill_memo *m, int kind, const struct csvin_field *f)
 	m->kind = kind;
 }
 
-/* Parse the cell with cJSON, sort the pairs, write them escaped.  When
- * the cell repeats the last one read the same way, b->labels already
- * holds its result. */
-int
-bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
-	    const char **why)
+/* Labels cells remembered per reader: the rows of one resource repeat
+ * its labels, and resources come back every hour; parsing a cell with
+ * cJSON costs a dozen allocations.  Direct-mapped by a hash of the cell;
+ * cells or results longer than a slot are not remembered. */
+#define LABEL_SLOTS	256
+
+struct label_slot {
+	int kind;		/* 0: empty; else as bill_memo */
+	size_t n, rn;
+	char cell[512], res[512];
+};
+
+static struct label_slot *
+label_slot(struct bill_ctx *b, int kind, const struct csvin_field *f,
+	   int *hit)
+{
+	struct label_slot *sl;
+
+	*hit = 0;
+	if (f->n > sizeof(sl->cell))
+		return NULL;
+	if (b->label_cache == NULL &&
+	    (b->label_cache = calloc(LABEL_SLOTS, sizeof(*sl))) == NULL)
+		return NULL;
+	sl = &b->label_cache[bill_hash(f->s, f->n) % LABEL_SLOTS];
+	*hit = sl->kind == kind && sl->n == f->n &&
+	    memcmp(sl->cell, f->s, f->n) == 0;
+	return sl;
+}
+
+static int
+parse_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
+	     const char **why)
 {
 	cJSON *j;
 	int rc;
 
-	if (memo_hit(&b->labels_memo, array + 1, f))
-		return 0;
-	b->labels_memo.kind = 0;
 	b->labels.n = 0;
-	if (f->n == 0) {
-		memo_keep(&b->labels_memo, array + 1, f);
+	if (f->n == 0)
 		return 0;
-	}
 	if ((j = cJSON_ParseWithLength(f->s, f->n)) == NULL) {
 		*why = "not valid JSON";
 		return -1;
@@ -290,9 +312,37 @@ bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
 	} else
 		rc = labels_of(b, j, array, why);
 	cJSON_Delete(j);
-	if (rc == 0)
-		memo_keep(&b->labels_memo, array + 1, f);
 	return rc;
+}
+
+/* Parse the cell with cJSON, sort the pairs, write them escaped; or
+ * take the result of the same cell read before. */
+int
+bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
+	    const char **why)
+{
+	struct label_slot *sl;
+	int hit;
+
+	if (memo_hit(&b->labels_memo, array + 1, f))
+		return 0;
+	b->labels_memo.kind = 0;
+	sl = label_slot(b, array + 1, f, &hit);
+	if (hit) {
+		b->labels.n = 0;
+		if (buf_add(&b->labels, sl->res, sl->rn))
+			return -1;
+	} else if (parse_labels(b, f, array, why) != 0)
+		return -1;
+	else if (sl && b->labels.n <= sizeof(sl->res)) {
+		sl->kind = array + 1;
+		sl->n = f->n;
+		memcpy(sl->cell, f->s, f->n);
+		sl->rn = b->labels.n;
+		memcpy(sl->res, b->labels.p, b->labels.n);
+	}
+	memo_keep(&b->labels_memo, array + 1, f);
+	return 0;
 }
 
 /* ---- credits ------------------------------------------------------- */
@@ -787,6 +837,8 @@ bill_close(struct bill_ctx *b)
 	free(b->labels.p);
 	free(b->key.p);
 	free(b->ukey.p);
+	free(b->label_cache);
+	b->label_cache = NULL;
 	memset(&b->labels, 0, sizeof(b->labels));
 	memset(&b->key, 0, sizeof(b->key));
 	memset(&b->ukey, 0, sizeof(b->ukey));

@@ -98,6 +98,7 @@ struct bill_ctx {
 	struct bill_buf labels;	/* canonical labels of the current row */
 	struct bill_buf key, ukey;
 	struct bill_memo labels_memo, credits_memo;
+	struct label_slot *label_cache;	/* billing.c */
 };
 
 /* Load the egress SKU table and start a sink of the file's own (see

@@ -53,10 +53,8 @@ struct part {
 	int last;			/* all read, up to the end of the file */
 	unsigned char *buf;		/* bytes off - pos .. off - pos + len */
 	size_t len, pos, cap;
-	char *arena;			/* the record's fields, NUL-ended */
-	size_t acap;
-	struct csvin_field *fv;		/* LIM_CSV_COLUMNS */
-	size_t *fo;			/* their offsets in the arena */
+	struct csvin_field *fv;		/* the record: LIM_CSV_COLUMNS */
+	struct span *span;		/* its fields in the block */
 	int gave_up;
 	enum perr_code rc;		/* an error that is not a give-up */
 	struct perr e;
@@ -106,63 +104,54 @@ text_ok(const unsigned char *s, size_t n)
 	return 1;
 }
 
-/* Append S (N bytes) to the field being built at *ALEN. */
+/*
+ * Fields are not copied: each is made NUL-terminated where it lies in
+ * the block, its separator or closing quote overwritten, and a quoted
+ * field's doubled quotes are made single in place (the text only
+ * shrinks).  Nothing is written until the whole record is parsed, so a
+ * record that needs more bytes is parsed again from intact text.
+ */
+struct span {
+	unsigned char *s;
+	size_t n;
+	int doubled;		/* holds "" to make single */
+};
+
+/* A quoted field from *PP (just after its opening quote) to its closing
+ * quote; *PP past that quote. */
 static int
-field_add(struct part *w, size_t *alen, const unsigned char *s, size_t n)
+quoted(struct part *w, unsigned char **pp, unsigned char *end,
+       struct span *f)
 {
-	if (*alen + n + 1 > w->acap) {
-		size_t cap = w->acap * 2;
-		char *p;
+	unsigned char *p = *pp, *q;
 
-		while (cap < *alen + n + 1)
-			cap *= 2;
-		if (cap > LIM_CSV_ROW)
-			return -1;
-		if ((p = realloc(w->arena, cap)) == NULL)
-			return -1;
-		w->arena = p;
-		w->acap = cap;
-	}
-	memcpy(w->arena + *alen, s, n);
-	*alen += n;
-	return 0;
-}
-
-/* A quoted field from P (just after its opening quote) to its closing
- * quote, doubled quotes made single; *PP past the closing quote. */
-static int
-quoted(struct part *w, const unsigned char **pp, const unsigned char *end,
-       size_t *alen)
-{
-	const unsigned char *p = *pp, *q;
-
+	f->s = p;
+	f->doubled = 0;
 	for (;;) {
 		if ((q = memchr(p, '"', (size_t)(end - p))) == NULL)
 			return w->last ? REC_ODD : REC_MORE;
 		if (q + 1 == end && !w->last)
 			return REC_MORE;	/* "" or the end? */
 		if (q + 1 < end && q[1] == '"') {
-			if (field_add(w, alen, p, (size_t)(q + 1 - p)))
-				return REC_ODD;
+			f->doubled = 1;
 			p = q + 2;
 			continue;
 		}
-		if (field_add(w, alen, p, (size_t)(q - p)))
-			return REC_ODD;
-		p = q + 1;
 		break;
 	}
-	*pp = p;
+	f->n = (size_t)(q - f->s);
+	*pp = q + 1;
 	return REC_OK;
 }
 
 /* An unquoted field: up to a comma or line end; *PP there. */
 static int
-plain(struct part *w, const unsigned char **pp, const unsigned char *end,
-      size_t *alen)
+plain(unsigned char **pp, unsigned char *end, struct span *f)
 {
-	const unsigned char *p = *pp, *s = p;
+	unsigned char *p = *pp;
 
+	f->s = p;
+	f->doubled = 0;
 	while (p + 8 <= end && !stop8(p))
 		p += 8;
 	while (p < end && *p != ',' && *p != '\n' && *p != '\r' &&
@@ -170,20 +159,39 @@ plain(struct part *w, const unsigned char **pp, const unsigned char *end,
 		p++;
 	if (p < end && *p == '"')
 		return REC_ODD;
-	if (field_add(w, alen, s, (size_t)(p - s)))
-		return REC_ODD;
+	f->n = (size_t)(p - f->s);
 	*pp = p;
 	return REC_OK;
 }
 
+/* Make field I of the parsed record a C string where it lies. */
+static void
+settle(struct part *w, struct span *f, size_t i)
+{
+	if (f->doubled) {
+		size_t r, o = 0;
+
+		for (r = 0; r < f->n; r++, o++) {
+			f->s[o] = f->s[r];
+			if (f->s[r] == '"')
+				r++;
+		}
+		f->n = o;
+	}
+	f->s[f->n] = '\0';
+	w->fv[i].s = (const char *)f->s;
+	w->fv[i].n = f->n;
+}
+
 /* Parse the record at *PP (blank lines before it skipped) into w->fv.
  * REC_OK moves *PP past its line end; REC_MORE when it runs past END
- * (more bytes are needed); REC_ODD for what this reader does not judge. */
+ * (more bytes are needed); REC_ODD for what this reader does not judge.
+ * END must be writable (the block keeps a spare byte after its data). */
 static int
-record(struct part *w, const unsigned char **pp, const unsigned char *end)
+record(struct part *w, unsigned char **pp, unsigned char *end)
 {
-	const unsigned char *p = *pp, *start;
-	size_t nf = 0, alen = 0, at;
+	unsigned char *p = *pp, *start;
+	size_t nf = 0, i;
 	int rc;
 
 	while (p < end && (*p == '\n' || *p == '\r'))
@@ -194,20 +202,15 @@ record(struct part *w, const unsigned char **pp, const unsigned char *end)
 	for (;;) {
 		if (nf == LIM_CSV_COLUMNS)
 			return REC_ODD;
-		at = alen;
 		if (p < end && *p == '"') {
 			p++;
-			rc = quoted(w, &p, end, &alen);
+			rc = quoted(w, &p, end, &w->span[nf]);
 		} else
-			rc = plain(w, &p, end, &alen);
+			rc = plain(&p, end, &w->span[nf]);
 		if (rc != REC_OK)
 			return rc;
-		if (alen - at > LIM_CSV_FIELD ||
-		    field_add(w, &alen, (const unsigned char *)"", 1))
+		if (w->span[nf++].n > LIM_CSV_FIELD)
 			return REC_ODD;
-		w->fo[nf] = at;		/* the arena may still move */
-		w->fv[nf].n = alen - at - 1;
-		nf++;
 		if (p == end && !w->last)
 			return REC_MORE;
 		if (p == end || *p == '\n' || *p == '\r')
@@ -216,12 +219,13 @@ record(struct part *w, const unsigned char **pp, const unsigned char *end)
 			return REC_ODD;
 		p++;
 	}
-	if (!text_ok(start, (size_t)(p - start)))
+	if ((size_t)(p - start) > LIM_CSV_ROW ||
+	    !text_ok(start, (size_t)(p - start)))
 		return REC_ODD;
 	if (p < end)
 		p++;
-	for (at = 0; at < nf; at++)
-		w->fv[at].s = w->arena + w->fo[at];
+	for (i = 0; i < nf; i++)
+		settle(w, &w->span[i], i);
 	w->g.r.field = w->fv;
 	w->g.r.nf = nf;
 	*pp = p;
@@ -254,7 +258,7 @@ refill(struct part *w)
 		w->buf = p;
 		w->cap = cap;
 	}
-	want = w->cap - keep;
+	want = w->cap - keep - 1;	/* a spare byte for a NUL at the end */
 	if ((long long)want > w->end - w->off)
 		want = (size_t)(w->end - w->off);
 	got = pread(w->fd, w->buf + keep, want, w->off);
@@ -275,8 +279,8 @@ read_part(struct part *w)
 		return;
 	}
 	for (;;) {
-		const unsigned char *p = w->buf + w->pos;
-		const unsigned char *end = w->buf + w->len;
+		unsigned char *p = w->buf + w->pos;
+		unsigned char *end = w->buf + w->len;
 		int rc, more;
 
 		w->last = w->off == w->end && w->end == w->size;
@@ -383,11 +387,9 @@ part_open(struct part *w, const struct gcp_in *g, struct bill_sink *sink,
 	w->g.r.nf = 0;
 	w->g.r.line = 0;	/* messages are the one-thread reader's */
 	w->fd = g->c->fd;
-	w->acap = 65536;
-	w->arena = malloc(w->acap);
 	w->fv = calloc(LIM_CSV_COLUMNS, sizeof(*w->fv));
-	w->fo = calloc(LIM_CSV_COLUMNS, sizeof(*w->fo));
-	if (w->arena == NULL || w->fv == NULL || w->fo == NULL)
+	w->span = calloc(LIM_CSV_COLUMNS, sizeof(*w->span));
+	if (w->fv == NULL || w->span == NULL)
 		return perr_set(e, P_ENOMEM, "out of memory");
 	return bill_open_shared(&w->g.b, &w->c, sink, lock, (uint64_t)k << 48,
 				e);
@@ -398,9 +400,8 @@ part_close(struct part *w)
 {
 	bill_close(&w->g.b);
 	free(w->buf);
-	free(w->arena);
 	free(w->fv);
-	free(w->fo);
+	free(w->span);
 }
 
 /* Run the parts, one on this thread; 1 when every part ended where the

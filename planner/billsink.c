@@ -30,8 +30,8 @@ struct bill_idslot {
 /* Word at a time: the keys are a few hundred bytes and looked up once
  * per row.  Quality is enough for a table: collisions only cost a
  * comparison. */
-static uint64_t
-map_hash(const char *s, size_t n)
+uint64_t
+bill_hash(const char *s, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
 
@@ -71,7 +71,7 @@ bill_idmap_get(const struct bill_idmap *m, const char *key, size_t n,
 
 	if (m->cap == 0 || n == 0)
 		return 0;
-	s = map_find(m, key, n, map_hash(key, n));
+	s = map_find(m, key, n, bill_hash(key, n));
 	if (s->n == 0)
 		return 0;
 	*id = s->id;
@@ -105,7 +105,7 @@ int
 bill_idmap_put(struct bill_idmap *m, const char *key, size_t n, int64_t id)
 {
 	struct bill_idslot *s;
-	uint64_t h = map_hash(key, n);
+	uint64_t h = bill_hash(key, n);
 
 	if (n == 0 || ((m->n + 1) * 2 > m->cap && map_grow(m) != 0))
 		return -1;

@@ -80,6 +80,9 @@ struct bill_idmap {
 
 struct bill_sink;
 
+/* A 64-bit hash for tables (not for keys that must not collide). */
+uint64_t bill_hash(const char *s, size_t n);
+
 /* Look KEY (N bytes) up; 1 with *ID when found, else 0. */
 int bill_idmap_get(const struct bill_idmap *m, const char *key, size_t n,
 		   int64_t *id);

@@ -863,7 +863,15 @@ test_labels(void)
 	f.n = 0;
 	CHECK_INT(bill_labels(&b, &f, 1, &why), 0);
 	CHECK_INT(b.labels.n, 0);
+	/* from the cache of cells read before, the same result */
+	f.s = "[{\"key\":\"b\",\"value\":\"x,y\"},{\"key\":\"a\",\"value\":"
+	    "\"1=2|%\"},{\"key\":\"a\",\"value\":\"0\"},{\"key\":\"c\"}]";
+	f.n = strlen(f.s);
+	CHECK_INT(bill_labels(&b, &f, 1, &why), 0);
+	b.labels.p[b.labels.n] = '\0';
+	CHECK_STR(b.labels.p, "a=0,a=1%3D2%7C%25,b=x%2Cy,c=");
 	free(b.labels.p);
+	free(b.label_cache);
 }
 
 static void
