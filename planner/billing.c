@@ -339,7 +339,8 @@ bill_labels(struct bill_ctx *b, const struct csvin_field *f, int array,
 		sl->n = f->n;
 		memcpy(sl->cell, f->s, f->n);
 		sl->rn = b->labels.n;
-		memcpy(sl->res, b->labels.p, b->labels.n);
+		if (sl->rn > 0)
+			memcpy(sl->res, b->labels.p, sl->rn);
 	}
 	memo_keep(&b->labels_memo, array + 1, f);
 	return 0;

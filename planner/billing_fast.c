@@ -245,7 +245,8 @@ refill(struct part *w)
 
 	if (w->off == w->end)
 		return 0;
-	memmove(w->buf, w->buf + w->pos, keep);
+	if (keep > 0)
+		memmove(w->buf, w->buf + w->pos, keep);
 	w->len = keep;
 	w->pos = 0;
 	if (keep + BLOCK > w->cap) {
