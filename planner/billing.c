@@ -881,11 +881,11 @@ hour_of(int64_t t)
 	return t >= 0 ? t / 3600 : -((-t + 3599) / 3600);
 }
 
-/* "YYYY-MM|" of the usage start, then the descriptive columns of L
- * (those of billing_usage), each escaped as in the natural key. */
-static int
-usage_key(struct bill_ctx *b, const struct bill_line *l,
-	  struct bill_col *col)
+/* The descriptive columns of L (those of billing_usage) into COL, and
+ * "YYYY-MM|" of its usage start into b->month. */
+static void
+usage_cols(struct bill_ctx *b, const struct bill_line *l,
+	   struct bill_col *col)
 {
 	struct csvin_field id = bill_instance_id(&l->res_global);
 	const struct csvin_field *f[BU_NCOLS] = {
@@ -893,7 +893,6 @@ usage_key(struct bill_ctx *b, const struct bill_line *l,
 		&l->sku_desc, &l->region, &l->zone, &l->res_name,
 		&l->res_global, &id, &l->currency, NULL
 	};
-	struct bill_buf *k = &b->ukey;
 	int i;
 
 	col[BU_SOURCE].s = l->source;
@@ -916,6 +915,39 @@ usage_key(struct bill_ctx *b, const struct bill_line *l,
 		b->month[7] = '|';
 		b->month[8] = '\0';
 	}
+}
+
+/* The month and COL as b->ukey, for this reader's own table of ids: each
+ * column as its length and bytes, copied, not escaped (escaping every
+ * row's three hundred bytes cost more than the lookup). */
+static int
+raw_key(struct bill_ctx *b, const struct bill_col *col)
+{
+	struct bill_buf *k = &b->ukey;
+	uint32_t n;
+	int i;
+
+	k->n = 0;
+	if (buf_add(k, b->month, 8))
+		return -1;
+	for (i = 0; i < BU_NCOLS; i++) {
+		n = (uint32_t)col[i].n;
+		if (buf_add(k, (const char *)&n, sizeof(n)) ||
+		    buf_add(k, col[i].s, col[i].n))
+			return -1;
+	}
+	return 0;
+}
+
+/* The key of the usage total in the database (billing_usage.usage_key,
+ * after "YYYY-MM|"): COL escaped as in the natural key and joined by
+ * '|', into b->key. */
+static int
+usage_key(struct bill_ctx *b, const struct bill_col *col)
+{
+	struct bill_buf *k = &b->key;
+	int i;
+
 	k->n = 0;
 	if (buf_add(k, b->month, 8))
 		return -1;
@@ -924,6 +956,33 @@ usage_key(struct bill_ctx *b, const struct bill_line *l,
 		    buf_esc(k, col[i].s, col[i].n, 0))
 			return -1;
 	return 0;
+}
+
+/* The id of the usage total of COL: from this reader's table, else from
+ * the sink (which finds or makes it). */
+static enum perr_code
+usage_id(struct bill_ctx *b, const struct bill_col *col, int64_t *id,
+	 struct perr *e)
+{
+	enum perr_code rc;
+
+	if (raw_key(b, col) != 0)
+		return perr_set(e, P_ELIMIT, "billing row longer than %d "
+				"bytes", LIM_CSV_ROW);
+	if (bill_idmap_get(&b->usage, b->ukey.p, b->ukey.n, id))
+		return P_OK;
+	if (usage_key(b, col) != 0)
+		return perr_set(e, P_ELIMIT, "billing row longer than %d "
+				"bytes", LIM_CSV_ROW);
+	if (b->lock)
+		pthread_mutex_lock(b->lock);
+	rc = bill_sink_usage(b->sink, b->key.p, b->key.n, col, id, e);
+	if (b->lock)
+		pthread_mutex_unlock(b->lock);
+	if (rc == P_OK && bill_idmap_put(&b->usage, b->ukey.p, b->ukey.n,
+					 *id) != 0)
+		return perr_set(e, P_ENOMEM, "out of memory");
+	return rc;
 }
 
 /* Unix microseconds of a normalised export time (bill_norm_time). */
@@ -940,7 +999,8 @@ export_us(const char *t)
 	return s * 1000000 + us;
 }
 
-/* The rec of L, whose natural key is KEY (N bytes), into the batch. */
+/* The rec of L, whose natural key is KEY (N bytes), into the batch.
+ * KEY may be b->key, which usage_id reuses: it is hashed first. */
 static enum perr_code
 put_keyed(struct bill_ctx *b, const struct bill_line *l, const char *key,
 	  size_t n, struct perr *e)
@@ -948,7 +1008,7 @@ put_keyed(struct bill_ctx *b, const struct bill_line *l, const char *key,
 	struct bill_rec *r = &b->batch[b->nbatch];
 	struct bill_col col[BU_NCOLS];
 	unsigned char md[EVP_MAX_MD_SIZE];
-	enum perr_code rc = P_OK;
+	enum perr_code rc;
 	int i;
 
 	if (EVP_DigestInit_ex(b->md, b->sha256, NULL) != 1 ||
@@ -960,22 +1020,9 @@ put_keyed(struct bill_ctx *b, const struct bill_line *l, const char *key,
 		r->h[0] |= (uint64_t)md[i] << (8 * i);
 		r->h[1] |= (uint64_t)md[8 + i] << (8 * i);
 	}
-	if (usage_key(b, l, col) != 0)
-		return perr_set(e, P_ELIMIT, "billing row longer than %d "
-				"bytes", LIM_CSV_ROW);
-	if (!bill_idmap_get(&b->usage, b->ukey.p, b->ukey.n, &r->usage)) {
-		if (b->lock)
-			pthread_mutex_lock(b->lock);
-		rc = bill_sink_usage(b->sink, b->ukey.p, b->ukey.n, col,
-				     &r->usage, e);
-		if (b->lock)
-			pthread_mutex_unlock(b->lock);
-		if (rc != P_OK)
-			return rc;
-		if (bill_idmap_put(&b->usage, b->ukey.p, b->ukey.n,
-				   r->usage) != 0)
-			return perr_set(e, P_ENOMEM, "out of memory");
-	}
+	usage_cols(b, l, col);
+	if ((rc = usage_id(b, col, &r->usage, e)) != P_OK)
+		return rc;
 	r->hour = hour_of(l->usage_start);
 	r->export_us = l->export_time[0] ? export_us(l->export_time) :
 	    BILL_NO_EXPORT;

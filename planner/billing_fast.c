@@ -169,14 +169,17 @@ static void
 settle(struct part *w, struct span *f, size_t i)
 {
 	if (f->doubled) {
-		size_t r, o = 0;
+		/* Every quote inside is the first of a pair (quoted() saw
+		 * to it): keep it, drop the next, move the runs between. */
+		unsigned char *r = f->s, *o = f->s, *end = f->s + f->n, *q;
 
-		for (r = 0; r < f->n; r++, o++) {
-			f->s[o] = f->s[r];
-			if (f->s[r] == '"')
-				r++;
+		while ((q = memchr(r, '"', (size_t)(end - r))) != NULL) {
+			memmove(o, r, (size_t)(q + 1 - r));
+			o += q + 1 - r;
+			r = q + 2;
 		}
-		f->n = o;
+		memmove(o, r, (size_t)(end - r));
+		f->n = (size_t)(o + (end - r) - f->s);
 	}
 	f->s[f->n] = '\0';
 	w->fv[i].s = (const char *)f->s;
