@@ -38,12 +38,23 @@
 
 #define BLOCK		(1024 * 1024)
 #define MAX_READERS	8
+#define PIECES_EACH	4		/* pieces per reader */
+#define MAX_PIECES	(MAX_READERS * PIECES_EACH)
 /* Below this many bytes per thread, threads cost more than they save. */
 #define PART_MIN	(4 * 1024 * 1024)
 
 enum { REC_OK, REC_MORE, REC_ODD };
 
+/* The file's pieces, handed to the readers in turn: a reader that is
+ * done early takes the next, so they finish near together. */
+struct pieces {
+	long long at[MAX_PIECES + 1];	/* piece k is [at[k], at[k + 1]) */
+	int n;
+	int next;			/* the next to hand out (atomic) */
+};
+
 struct part {
+	struct pieces *pieces;
 	struct gcp_in g;		/* a copy; g.r holds only the record */
 	struct import_ctx c;
 	struct import_result res;
@@ -314,8 +325,18 @@ static void *
 part_main(void *arg)
 {
 	struct part *w = arg;
+	struct pieces *ps = w->pieces;
+	int k;
 
-	read_part(w);
+	while (!w->gave_up &&
+	       (k = __atomic_fetch_add(&ps->next, 1, __ATOMIC_RELAXED)) <
+	       ps->n) {
+		w->off = ps->at[k];
+		w->end = ps->at[k + 1];
+		w->len = w->pos = 0;
+		w->g.b.seq = (uint64_t)k << 40;	/* file order */
+		read_part(w);
+	}
 	if (!w->gave_up && w->rc == P_OK)
 		w->rc = bill_finish(&w->g.b, &w->e);
 	if (w->rc != P_OK)
@@ -340,11 +361,13 @@ cut_after(int fd, long long off, long long size)
 	return off < size ? off : -1;
 }
 
-/* Cut [FROM, SIZE) into at most MAX parts; their starts into AT[],
+/* Cut [FROM, SIZE) into at most MAX pieces; their starts into AT[],
  * AT[n] = SIZE.  Returns n. */
 static int
 cut(int fd, long long from, long long size, int max, long long *at)
 {
+	if (max > MAX_PIECES)
+		max = MAX_PIECES;
 	int n = 1, i;
 
 	at[0] = from;
@@ -435,22 +458,25 @@ go(struct gcp_in *g, long long from, long long size, int *done,
    struct perr *e)
 {
 	struct part w[MAX_READERS];
-	long long at[MAX_READERS + 1];
+	struct pieces ps;
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct bill_sink *sink = NULL;
 	long long changed;
 	enum perr_code rc;
 	int n, k;
 
-	n = cut(g->c->fd, from, size, readers(g->c->opts, size - from), at);
+	n = readers(g->c->opts, size - from);
+	ps.n = cut(g->c->fd, from, size, n * PIECES_EACH, ps.at);
+	ps.next = 0;
+	if (n > ps.n)
+		n = ps.n;
 	memset(w, 0, sizeof(w));
 	if ((rc = bill_sink_open(&sink, g->c->store, e)) != P_OK)
 		goto out;
 	for (k = 0; k < n; k++) {
 		if ((rc = part_open(&w[k], g, sink, &lock, k, e)) != P_OK)
 			goto out;
-		w[k].off = at[k];
-		w[k].end = at[k + 1];
+		w[k].pieces = &ps;
 		w[k].size = size;
 	}
 	if (!run_parts(w, n))

@@ -39,6 +39,13 @@ struct layout {
 			      struct perr *);
 };
 
+/* The last text of a time column and its value. */
+struct time_memo {
+	char text[48];
+	size_t n;		/* 0: nothing remembered */
+	int64_t t;
+};
+
 struct gcp_in {
 	struct import_ctx *c;
 	struct csvin r;
@@ -48,6 +55,7 @@ struct gcp_in {
 	int non_usd;		/* cost table preamble names another currency */
 	char first[48];		/* start of the first record, for messages */
 	long first_line;
+	struct time_memo times[2];	/* usage start, usage end */
 };
 
 /* The current record of g->r: skipped (a repeated header, a summary

@@ -169,6 +169,9 @@ struct bill_sink {
 	size_t blob_cap;
 	struct bill_rec *old;		/* stored entries being merged */
 	size_t old_cap;
+	struct bill_rec *scratch;	/* for sort_recs */
+	size_t scratch_cap;
+	size_t bucket[(1 << 16) + 1];
 	long long changed;
 };
 
@@ -226,6 +229,7 @@ bill_sink_free(struct bill_sink *k)
 	free(k->d);
 	free(k->blob);
 	free(k->old);
+	free(k->scratch);
 	free(k);
 }
 
@@ -412,14 +416,55 @@ newer(const struct bill_rec *a, const struct bill_rec *old)
 	     a->export_us > old->export_us);
 }
 
+/* Sort V (N rows) by key, then file order.  The keys are hashes, even
+ * over their range: one counting pass on their top bits into a scratch
+ * buffer the sink keeps, then an insertion sort of each (small) bucket.
+ * (qsort allocated and sorted a buffer of megabytes at every flush.) */
+static int
+sort_recs(struct bill_sink *k, struct bill_rec *v, size_t n)
+{
+	unsigned bits = 4;
+	size_t i, j, b, nb;
+
+	while (bits < 16 && ((size_t)1 << (bits + 2)) < n)
+		bits++;
+	nb = (size_t)1 << bits;
+	if (n > k->scratch_cap) {
+		struct bill_rec *t = realloc(k->scratch, n * sizeof(*t));
+
+		if (t == NULL)
+			return -1;
+		k->scratch = t;
+		k->scratch_cap = n;
+	}
+	memset(k->bucket, 0, (nb + 1) * sizeof(*k->bucket));
+	for (i = 0; i < n; i++)
+		k->bucket[(v[i].h[0] >> (64 - bits)) + 1]++;
+	for (b = 1; b <= nb; b++)
+		k->bucket[b] += k->bucket[b - 1];
+	for (i = 0; i < n; i++)
+		k->scratch[k->bucket[v[i].h[0] >> (64 - bits)]++] = v[i];
+	memcpy(v, k->scratch, n * sizeof(*v));
+	for (i = 1; i < n; i++) {	/* buckets hold about four rows */
+		struct bill_rec t = v[i];
+
+		for (j = i; j > 0 && rec_cmp(&v[j - 1], &t) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	return 0;
+}
+
 /* Sort H's rows and keep, of each key, the row that applying them in
- * file order would leave: the first of those with the newest export. */
+ * file order would leave: the first of those with the newest export.
+ * (size_t)-1 when out of memory. */
 static size_t
-collapse(struct hour_buf *h)
+collapse(struct bill_sink *k, struct hour_buf *h)
 {
 	size_t i, n = 0;
 
-	qsort(h->v, h->n, sizeof(*h->v), rec_cmp);
+	if (sort_recs(k, h->v, h->n) != 0)
+		return (size_t)-1;
 	for (i = 0; i < h->n; i++) {
 		if (n > 0 && key_cmp(&h->v[n - 1], &h->v[i]) == 0) {
 			if (newer(&h->v[i], &h->v[n - 1]))
@@ -527,8 +572,10 @@ static enum perr_code
 flush_hour(struct bill_sink *k, struct hour_buf *h, struct perr *e)
 {
 	sqlite3_stmt *st = k->put_seen;
-	size_t n = collapse(h), nold = 0, out = 0;
+	size_t n = collapse(k, h), nold = 0, out = 0;
 
+	if (n == (size_t)-1)
+		return perr_set(e, P_ENOMEM, "out of memory");
 	if (load_hour(k, h->hour, &nold, e) ||
 	    merge(k, h->v, n, nold, &out, e))
 		return e->code;
