@@ -985,18 +985,30 @@ usage_id(struct bill_ctx *b, const struct bill_col *col, int64_t *id,
 	return rc;
 }
 
-/* Unix microseconds of a normalised export time (bill_norm_time). */
+/* The number in the N digits at T. */
+static int64_t
+num(const char *t, int n)
+{
+	int64_t v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*t++ - '0');
+	return v;
+}
+
+/* Unix microseconds of a normalised export time (bill_norm_time), read
+ * at its fixed places: "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
 static int64_t
 export_us(const char *t)
 {
-	size_t n = strlen(t), i;
-	int64_t s, us = 0;
+	int64_t days;
 
-	if (n < 8 || time_parse(t, n, &s) != 0)
+	if (strlen(t) != 27)
 		return BILL_NO_EXPORT;
-	for (i = n - 7; i < n - 1; i++)
-		us = us * 10 + (t[i] - '0');
-	return s * 1000000 + us;
+	days = days_from_civil(num(t, 4), (unsigned)num(t + 5, 2),
+			       (unsigned)num(t + 8, 2));
+	return ((days * 86400 + num(t + 11, 2) * 3600 + num(t + 14, 2) * 60 +
+		 num(t + 17, 2)) * 1000000) + num(t + 20, 6);
 }
 
 /* The rec of L, whose natural key is KEY (N bytes), into the batch.

@@ -16,13 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "embed.h"
 #include "gazetteer.h"
 #include "geo.h"
 #include "geoip.h"
 #include "regions.h"
 #include "resolve.h"
-#include "sha256.h"
 
 #define CACHE_SLOTS	8192	/* distinct locations memoised */
 #define CACHE_FILL	6144	/* stop adding past 3/4 full */
@@ -133,16 +134,23 @@ resolver_data_version(const struct resolver *r, char hex[65])
 	};
 	const struct embedded_file *f;
 	const char *id = r->geoip ? geoip_identity(r->geoip) : "";
-	struct sha256 h;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char d[EVP_MAX_MD_SIZE];
+	int ok;
 	size_t i;
 
-	sha256_init(&h);
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+	/* libcrypto's SHA-256 (the CPU's SHA instructions where it has
+	 * them): the gazetteer is megabytes, hashed at every run. */
+	ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+	for (i = 0; ok && i < sizeof(files) / sizeof(files[0]); i++)
 		if ((f = embed_find(files[i])) != NULL)
-			sha256_update(&h, f->data, f->len + 1);
-	sha256_update(&h, r->policy, strlen(r->policy) + 1);
-	sha256_update(&h, id, strlen(id) + 1);
-	sha256_final_hex(&h, hex);
+			ok = EVP_DigestUpdate(md, f->data, f->len + 1) == 1;
+	ok = ok && EVP_DigestUpdate(md, r->policy, strlen(r->policy) + 1) &&
+	    EVP_DigestUpdate(md, id, strlen(id) + 1) &&
+	    EVP_DigestFinal_ex(md, d, NULL) == 1;
+	EVP_MD_CTX_free(md);
+	for (i = 0; i < 32; i++)	/* all zero: never a real digest */
+		snprintf(hex + 2 * i, 3, "%02x", ok ? d[i] : 0);
 }
 
 /* Release R and everything it owns; NULL is fine. */
