@@ -86,7 +86,7 @@ cents(int64_t micro)
 static void
 price(const struct plan *p, struct plan_pair *q)
 {
-	const struct resolution *r = &q->gpu->res;
+	const struct plan_place *r = &q->gpu->res;
 
 	q->cross = -1;
 	if (r->conf < CONF_MEDIUM || r->region[0] == '\0')
@@ -118,16 +118,70 @@ add_totals(struct plan_totals *t, const struct plan_pair *q)
 	t->savings_micro += q->savings_micro;
 }
 
+/* The text a GPU's location is listed under when it is unmapped. */
+static const char *
+loc_text(const struct plan_gpu *g)
+{
+	if (g->location)
+		return g->location;
+	return strcmp(g->loc_state, "null") == 0 ? "<null>" : "<missing>";
+}
+
+/*
+ * The distinct locations of the unmapped GPUs with their counts, in
+ * order of first appearance: one pass with a hash table of list indices
+ * (each slot holds an index + 1; 0 is empty), not a search of the GPUs
+ * before each one, which is quadratic when many are unmapped.
+ */
+static int
+list_unmapped(struct plan *p)
+{
+	struct plan_unmapped *u;
+	size_t *slot, cap = 64, mask, n = 0, i, j;
+
+	for (i = 0; i < p->ngpus; i++)
+		n += p->gpus[i].res.conf == CONF_NONE;
+	if (n == 0)
+		return 0;
+	while (cap < 2 * n)
+		cap *= 2;
+	mask = cap - 1;
+	slot = calloc(cap, sizeof(*slot));
+	p->unmapped = u = calloc(n, sizeof(*u));
+	if (slot == NULL || u == NULL) {
+		free(slot);
+		return -1;
+	}
+	for (i = 0; i < p->ngpus; i++) {
+		const char *loc = loc_text(&p->gpus[i]);
+
+		if (p->gpus[i].res.conf != CONF_NONE)
+			continue;
+		for (j = strpool_hash(loc) & mask; slot[j]; j = (j + 1) & mask)
+			if (strcmp(u[slot[j] - 1].location, loc) == 0)
+				break;
+		if (slot[j] == 0) {
+			u[p->nunmapped].location = loc;
+			slot[j] = ++p->nunmapped;
+		}
+		u[slot[j] - 1].count++;
+	}
+	free(slot);
+	return 0;
+}
+
 int
 plan_build(struct plan *p)
 {
 	size_t i;
 
 	free(p->pairs);
-	p->npairs = 0;
+	free(p->unmapped);
+	p->unmapped = NULL;
+	p->npairs = p->nunmapped = 0;
 	memset(&p->t, 0, sizeof(p->t));
 	p->pairs = calloc(p->nvms ? p->nvms : 1, sizeof(*p->pairs));
-	if (p->pairs == NULL)
+	if (p->pairs == NULL || list_unmapped(p))
 		return -1;
 	for (i = 0; i < p->nvms; i++) {
 		struct plan_vm *vm = &p->vms[i];
@@ -162,18 +216,10 @@ plan_build(struct plan *p)
 void
 plan_release(struct plan *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->ngpus; i++)
-		free(p->gpus[i].location);
-	for (i = 0; i < p->nvms; i++) {
-		free(p->vms[i].name);
-		free(p->vms[i].zone);
-		free(p->vms[i].region);
-		free(p->vms[i].pair_label);
-	}
 	free(p->gpus);
 	free(p->vms);
 	free(p->pairs);
+	free(p->unmapped);
+	strpool_free(&p->strings);
 	memset(p, 0, sizeof(*p));
 }

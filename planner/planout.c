@@ -13,38 +13,15 @@
 
 /* ---- unmapped locations ------------------------------------------- */
 
-static const char *
-loc_text(const struct plan_gpu *g)
-{
-	if (g->location)
-		return g->location;
-	return strcmp(g->loc_state, "null") == 0 ? "<null>" : "<missing>";
-}
-
 void
 plan_each_unmapped(const struct plan *p,
 		   void (*fn)(void *ctx, const char *loc, long count),
 		   void *ctx)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < p->ngpus; i++) {
-		const char *loc = loc_text(&p->gpus[i]);
-		long count = 0;
-
-		if (p->gpus[i].res.conf != CONF_NONE)
-			continue;
-		for (j = 0; j < i; j++)	/* seen already? */
-			if (p->gpus[j].res.conf == CONF_NONE &&
-			    strcmp(loc_text(&p->gpus[j]), loc) == 0)
-				break;
-		if (j < i)
-			continue;
-		for (j = i; j < p->ngpus; j++)
-			count += p->gpus[j].res.conf == CONF_NONE &&
-			    strcmp(loc_text(&p->gpus[j]), loc) == 0;
-		fn(ctx, loc, count);
-	}
+	for (i = 0; i < p->nunmapped; i++)
+		fn(ctx, p->unmapped[i].location, p->unmapped[i].count);
 }
 
 /* ---- JSON --------------------------------------------------------- */
@@ -86,7 +63,7 @@ add_id(cJSON *o, const char *key, long long id)
 }
 
 static void
-add_resolution(cJSON *o, const struct resolution *r)
+add_resolution(cJSON *o, const struct plan_place *r)
 {
 	add_str_or_null(o, "best_region", r->region);
 	add_str_or_null(o, "best_zone", r->zone);
@@ -476,7 +453,7 @@ bind_money(sqlite3_stmt *st, int i, int64_t v, int valid)
 static int
 save_pair(sqlite3_stmt *st, const char *month, const struct plan_pair *q)
 {
-	const struct resolution *r = &q->gpu->res;
+	const struct plan_place *r = &q->gpu->res;
 	int ok = q->cross >= 0;
 
 	sqlite3_reset(st);

@@ -39,12 +39,11 @@ plan_default_month(struct store *s, char *buf, size_t n, struct perr *e)
 	return P_OK;
 }
 
-static char *
-col_dup(sqlite3_stmt *st, int i)
+/* Column I of ST as text, or NULL. */
+static const char *
+col_text(sqlite3_stmt *st, int i)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	return v ? strdup((const char *)v) : NULL;
+	return (const char *)sqlite3_column_text(st, i);
 }
 
 /* The GPU's Vast download charges in the month, if any. */
@@ -82,11 +81,26 @@ grow(void **v, size_t *n, size_t *cap, size_t size)
 	return (char *)*v + (*n)++ * size;
 }
 
+/* Keep what the plan uses of R in *PL, its strings interned in P's
+ * pool: a few dozen regions and zones serve every GPU. */
+static void
+keep_place(struct plan *p, const struct resolution *r,
+	   struct plan_place *pl)
+{
+	pl->region = strpool_intern(&p->strings, r->region);
+	pl->zone = strpool_intern(&p->strings, r->zone);
+	pl->method = r->method;
+	pl->distance_km = r->distance_km;
+	pl->est_rtt_ms = r->est_rtt_ms;
+	pl->conf = r->conf;
+}
+
 static enum perr_code
 read_gpus(struct store *s, struct rescache *cache, struct plan *p,
 	  struct perr *e)
 {
 	sqlite3_stmt *st = NULL, *bw = NULL;
+	struct resolution res;
 	size_t cap = 0;
 	enum perr_code rc;
 	int step;
@@ -109,16 +123,18 @@ read_gpus(struct store *s, struct rescache *cache, struct plan *p,
 		}
 		memset(g, 0, sizeof(*g));
 		g->id = sqlite3_column_int64(st, 0);
-		g->location = col_dup(st, 1);
+		/* Locations repeat (a few thousand among 100,000 GPUs). */
+		g->location = strpool_intern(&p->strings, col_text(st, 1));
 		snprintf(g->loc_state, sizeof(g->loc_state), "%s",
-			 (const char *)sqlite3_column_text(st, 2));
-		rescache_resolve(cache, g->location,
-				 (const char *)sqlite3_column_text(st, 3),
-				 &g->res);
+			 col_text(st, 2));
+		rescache_resolve(cache, g->location, col_text(st, 3), &res);
+		keep_place(p, &res, &g->res);
 		rc = vast_bw(s, p, g, bw, e);
 	}
 	if (rc == P_OK && step != SQLITE_DONE)
 		rc = store_fail(s, step, e, "reading the GPUs");
+	if (rc == P_OK && p->strings.nomem)
+		rc = perr_set(e, P_ENOMEM, "out of memory");
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(bw);
@@ -304,12 +320,8 @@ vms_egress(struct store *s, struct plan *p, struct vm_index *ix,
 }
 
 static void
-vm_index_free(struct vm_index *ix, size_t n)
+vm_index_free(struct vm_index *ix)
 {
-	size_t i;
-
-	for (i = 0; ix->m && i < n; i++)
-		free((char *)ix->m[i].id);
 	free(ix->m);
 	free(ix->by_id);
 	free(ix->by_name);
@@ -319,12 +331,14 @@ static enum perr_code
 load_vms(struct store *s, struct plan *p, struct perr *e)
 {
 	struct vm_index ix;
+	struct strpool ids;	/* the instance ids, needed only here */
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
 	enum perr_code rc;
 	int step = SQLITE_DONE;
 
 	memset(&ix, 0, sizeof(ix));
+	memset(&ids, 0, sizeof(ids));
 	if ((rc = store_prepare(s, "SELECT name, zone, region, pair_label, "
 				"instance_id FROM vm WHERE pair_label IS NOT "
 				"NULL ORDER BY name, zone", &st, e)))
@@ -349,20 +363,24 @@ load_vms(struct store *s, struct plan *p, struct perr *e)
 		vm = &p->vms[p->nvms];
 		memset(vm, 0, sizeof(*vm));
 		memset(&ix.m[p->nvms], 0, sizeof(ix.m[0]));
-		ix.m[p->nvms].id = col_dup(st, 4);
+		ix.m[p->nvms].id = strpool_add(&ids, col_text(st, 4));
 		p->nvms++;
-		vm->name = col_dup(st, 0);
-		vm->zone = col_dup(st, 1);
-		vm->region = col_dup(st, 2);
-		vm->pair_label = col_dup(st, 3);
+		/* Zones and regions repeat; names and labels do not. */
+		vm->name = strpool_add(&p->strings, col_text(st, 0));
+		vm->zone = strpool_intern(&p->strings, col_text(st, 1));
+		vm->region = strpool_intern(&p->strings, col_text(st, 2));
+		vm->pair_label = strpool_add(&p->strings, col_text(st, 3));
 	}
 	if (step != SQLITE_DONE)
 		rc = store_fail(s, step, e, "reading the VMs");
+	else if (ids.nomem || p->strings.nomem)
+		rc = perr_set(e, P_ENOMEM, "out of memory");
 	else
 		rc = vms_egress(s, p, &ix, e);
 out:
 	sqlite3_finalize(st);
-	vm_index_free(&ix, p->nvms);
+	vm_index_free(&ix);
+	strpool_free(&ids);
 	return rc;
 }
 

@@ -30,7 +30,8 @@ gpu(struct plan_gpu *g, long long id, const char *region,
 {
 	memset(g, 0, sizeof(*g));
 	g->id = id;
-	snprintf(g->res.region, sizeof(g->res.region), "%s", region);
+	g->res.region = region;
+	g->res.zone = "";
 	g->res.conf = conf;
 	g->res.method = conf == CONF_NONE ? "unmapped" : "subdivision";
 }
@@ -40,10 +41,10 @@ vm(struct plan_vm *v, const char *name, const char *region,
    const char *label, long long gib)
 {
 	memset(v, 0, sizeof(*v));
-	v->name = strdup(name);
-	v->zone = strdup("zone-x");
-	v->region = strdup(region);
-	v->pair_label = strdup(label);
+	v->name = name;
+	v->zone = "zone-x";
+	v->region = region;
+	v->pair_label = label;
 	v->has_billing = gib >= 0;
 	v->billing_egress_bytes = gib >= 0 ? gib * GIB : 0;
 }
@@ -147,6 +148,41 @@ test_cents(void)
 	plan_release(&p);
 }
 
+/* Unmapped locations: each once, in order of first appearance, with
+ * its count; a null location apart from a missing one. */
+static void
+test_unmapped(void)
+{
+	static const char *const locs[] = {
+		"Atlantis", NULL, "", "Atlantis", NULL, "Mu", "", "Atlantis"
+	};
+	struct plan p;
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	p.ngpus = sizeof(locs) / sizeof(locs[0]);
+	p.gpus = calloc(p.ngpus, sizeof(*p.gpus));
+	for (i = 0; i < p.ngpus; i++) {
+		gpu(&p.gpus[i], (long long)i + 1, "", CONF_NONE);
+		p.gpus[i].location = locs[i];
+		snprintf(p.gpus[i].loc_state, sizeof(p.gpus[i].loc_state),
+			 "%s", locs[i] ? "value" : i == 1 ? "null" :
+			 "missing");
+	}
+	gpu(&p.gpus[5], 6, "us-central1", CONF_HIGH);	/* "Mu" is mapped */
+	CHECK_INT(plan_build(&p), 0);
+	CHECK_INT(p.nunmapped, 4);
+	CHECK_STR(p.unmapped[0].location, "Atlantis");
+	CHECK_INT(p.unmapped[0].count, 3);
+	CHECK_STR(p.unmapped[1].location, "<null>");
+	CHECK_INT(p.unmapped[1].count, 1);
+	CHECK_STR(p.unmapped[2].location, "");
+	CHECK_INT(p.unmapped[2].count, 2);
+	CHECK_STR(p.unmapped[3].location, "<missing>");
+	CHECK_INT(p.unmapped[3].count, 1);
+	plan_release(&p);
+}
+
 int
 main(void)
 {
@@ -154,5 +190,6 @@ main(void)
 	T_RUN(test_pairs);
 	T_RUN(test_assumed);
 	T_RUN(test_cents);
+	T_RUN(test_unmapped);
 	return T_DONE();
 }
