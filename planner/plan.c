@@ -50,7 +50,7 @@ cmp_gpu_id(const void *key, const void *elem)
 }
 
 static struct plan_gpu *
-find_gpu(struct plan *p, long long id)
+find_gpu(const struct plan *p, long long id)
 {
 	if (p->ngpus == 0)	/* bsearch wants a valid base even then */
 		return NULL;
@@ -171,22 +171,34 @@ list_unmapped(struct plan *p)
 }
 
 int
+plan_pair(const struct plan *p, size_t i, struct plan_pair *q)
+{
+	const struct plan_vm *vm = &p->vms[i];
+
+	memset(q, 0, sizeof(*q));
+	if (vm->unpaired || (q->gpu = find_gpu(p, vm->gpu_id)) == NULL)
+		return 0;
+	q->vm = vm;
+	choose_egress(p, q);
+	price(p, q);
+	return 1;
+}
+
+int
 plan_build(struct plan *p)
 {
 	size_t i;
 
-	free(p->pairs);
 	free(p->unmapped);
 	p->unmapped = NULL;
-	p->npairs = p->nunmapped = 0;
+	p->nunmapped = 0;
 	memset(&p->t, 0, sizeof(p->t));
-	p->pairs = calloc(p->nvms ? p->nvms : 1, sizeof(*p->pairs));
-	if (p->pairs == NULL || list_unmapped(p))
+	if (list_unmapped(p))
 		return -1;
 	for (i = 0; i < p->nvms; i++) {
 		struct plan_vm *vm = &p->vms[i];
 		struct plan_gpu *g;
-		struct plan_pair *q;
+		struct plan_pair q;
 
 		vm->gpu_id = plan_parse_pair_label(vm->pair_label);
 		if (vm->gpu_id == 0) {
@@ -199,13 +211,9 @@ plan_build(struct plan *p)
 			p->t.unpaired_vms++;
 			continue;
 		}
-		q = &p->pairs[p->npairs++];
-		q->vm = vm;
-		q->gpu = g;
 		g->nvms++;
-		choose_egress(p, q);
-		price(p, q);
-		add_totals(&p->t, q);
+		plan_pair(p, i, &q);
+		add_totals(&p->t, &q);
 	}
 	p->t.gpus = (long)p->ngpus;
 	for (i = 0; i < p->ngpus; i++)
@@ -218,7 +226,6 @@ plan_release(struct plan *p)
 {
 	free(p->gpus);
 	free(p->vms);
-	free(p->pairs);
 	free(p->unmapped);
 	strpool_free(&p->strings);
 	memset(p, 0, sizeof(*p));

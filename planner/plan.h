@@ -16,6 +16,9 @@
  * zones, regions) interned, and a GPU keeps only the part of its
  * resolution that the plan uses.
  *
+ * Pairs are not kept at all: plan_pair() works one out again (a lookup
+ * and a few multiplications) wherever it is needed.
+ *
  * Ownership: struct plan owns its arrays, and its pool owns the strings
  * they point to; plan_release() frees them.  Pairs point into p->gpus
  * and p->vms.
@@ -70,8 +73,8 @@ struct plan_vm {
 };
 
 struct plan_pair {
-	struct plan_vm *vm;
-	struct plan_gpu *gpu;
+	const struct plan_vm *vm;
+	const struct plan_gpu *gpu;
 	int cross;		/* 1 across regions, 0 same, -1 undetermined */
 	enum egress_source source;
 	int64_t egress_bytes;
@@ -101,9 +104,7 @@ struct plan {
 	size_t ngpus;
 	struct plan_vm *vms;		/* every VM with a pairing label */
 	size_t nvms;
-	struct plan_pair *pairs;
-	size_t npairs;
-	struct plan_totals t;
+	struct plan_totals t;		/* t.pairs of the VMs are paired */
 	struct plan_unmapped *unmapped;	/* by plan_build */
 	size_t nunmapped;
 	struct strpool strings;		/* of gpus and vms */
@@ -118,6 +119,11 @@ long long plan_parse_pair_label(const char *v);
  * GPUs).  Requires p->gpus sorted by id and resolved.  Returns 0, or -1
  * when memory ran out. */
 int plan_build(struct plan *p);
+
+/* VM I of built plan P as a pair, priced, in *Q: returns 1, or 0 when
+ * that VM pairs with nothing.  The pairs, in VM order, are the VMs for
+ * which it returns 1. */
+int plan_pair(const struct plan *p, size_t i, struct plan_pair *q);
 
 /* Free everything P owns. */
 void plan_release(struct plan *p);
