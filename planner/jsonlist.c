@@ -50,21 +50,26 @@ at(struct splitter *s, struct perr *e, const char *what, char found)
 			s->line, s->col, what, found);
 }
 
-static int
-push(struct splitter *s, char c)
-{
-	if (s->len + 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4096;
-		char *p;
+/* The longest element text: with its NUL it fills LIM_JSON_ELEMENT
+ * bytes (a power of two; the buffer doubles from 4 KiB up to it). */
+#define ELEM_MAX	((size_t)LIM_JSON_ELEMENT - 1)
 
-		if (cap > (size_t)LIM_JSON_ELEMENT + 2)
-			return -1;
-		if ((p = realloc(s->el, cap)) == NULL)
-			return -1;
-		s->el = p;
-		s->cap = cap;
-	}
-	s->el[s->len++] = c;
+/* Room for N more bytes of element text and the NUL; the caller has
+ * checked that S->len + N <= ELEM_MAX. */
+static int
+reserve(struct splitter *s, size_t n)
+{
+	size_t cap = s->cap ? s->cap : 4096;
+	char *p;
+
+	if (s->len + n + 1 <= s->cap)
+		return 0;
+	while (s->len + n + 1 > cap)
+		cap *= 2;
+	if ((p = realloc(s->el, cap)) == NULL)
+		return -1;
+	s->el = p;
+	s->cap = cap;
 	return 0;
 }
 
@@ -128,6 +133,14 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+static enum perr_code
+too_large(const struct splitter *s, struct perr *e)
+{
+	return perr_set(e, P_ELIMIT, "%s:%ld: element %zu is larger than %ld "
+			"MiB", s->path, s->el_line, s->index + 1,
+			LIM_JSON_ELEMENT >> 20);
+}
+
 /* One byte inside an element: track strings and depth; a ',' or ']'
  * at depth zero ends the element. */
 static enum perr_code
@@ -153,11 +166,106 @@ in_elem(struct splitter *s, char c, struct perr *e)
 		s->state = c == ',' ? S_WANT_ELEM : S_END;
 		return finish_elem(s, e);
 	}
-	if (push(s, c))
-		return perr_set(e, P_ELIMIT, "%s:%ld: element %zu is larger "
-				"than %ld MiB", s->path, s->el_line,
-				s->index + 1, LIM_JSON_ELEMENT >> 20);
+	if (s->len + 1 > ELEM_MAX)
+		return too_large(s, e);
+	if (reserve(s, 1))
+		return perr_set(e, P_ENOMEM, "%s: out of memory", s->path);
+	s->el[s->len++] = c;
 	return P_OK;
+}
+
+/* The bytes scan_elem() must look at one by one, inside a string and
+ * outside one; any other byte only moves the column on. */
+static const unsigned char stop_in_str[256] = {
+	['\0'] = 1, ['\n'] = 1, ['"'] = 1, ['\\'] = 1
+};
+static const unsigned char stop_outside[256] = {
+	['\0'] = 1, ['\n'] = 1, ['"'] = 1, ['['] = 1, [']'] = 1, ['{'] = 1,
+	['}'] = 1, [','] = 1
+};
+
+/*
+ * The bytes of BUF from *I to N that are inside the current element,
+ * up to the ',' or ']' that ends it (left for feed()).  This does what
+ * feed() and stream_array() do for each byte of an element, checks in
+ * the same order (NUL, depth, size), but runs of ordinary bytes are
+ * skipped with a table and the text is copied in one go: calling
+ * feed() for each byte of a 700 MB inventory took a third of the
+ * import's time.
+ */
+static enum perr_code
+scan_elem(struct splitter *s, const char *buf, size_t *i, size_t n,
+	  struct perr *e)
+{
+	size_t j, k, room = ELEM_MAX - s->len;
+	size_t lim = room < n - *i ? *i + room : n;	/* then too large */
+	long line = s->line, col = s->col;
+	int depth = s->depth, in_str = s->in_str, esc = s->esc;
+	enum perr_code rc = P_OK;
+
+	for (j = *i; j < n; j++) {
+		const unsigned char *stop = in_str ? stop_in_str :
+		    stop_outside;
+		char c;
+
+		if (!esc) {	/* an escaped byte is never ordinary */
+			for (k = j; k < lim && !stop[(unsigned char)buf[k]];
+			     k++)
+				;
+			col += (long)(k - j);
+			if ((j = k) == n)
+				break;
+		}
+		c = buf[j];
+		if (c == '\0') {
+			rc = perr_set(e, P_EPARSE, "%s:%ld:%ld: NUL byte",
+				      s->path, line, col);
+			break;
+		}
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > LIM_JSON_DEPTH) {
+				rc = perr_set(e, P_ELIMIT, "%s:%ld:%ld: nesting "
+					      "deeper than %d levels", s->path,
+					      line, col, LIM_JSON_DEPTH);
+				break;
+			}
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+		} else if (depth == 0 && (c == ',' || c == ']'))
+			break;
+		if (j >= lim) {
+			rc = too_large(s, e);
+			break;
+		}
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else
+			col++;
+	}
+	if (rc == P_OK && reserve(s, j - *i))
+		rc = perr_set(e, P_ENOMEM, "%s: out of memory", s->path);
+	if (rc == P_OK) {
+		memcpy(s->el + s->len, buf + *i, j - *i);
+		s->len += j - *i;
+	}
+	s->off += (long long)(j - *i);
+	s->line = line;
+	s->col = col;
+	s->depth = depth;
+	s->in_str = in_str;
+	s->esc = esc;
+	*i = j;
+	return rc;
 }
 
 static enum perr_code
@@ -220,13 +328,18 @@ stream_array(struct splitter *s, struct perr *e)
 		if (s->off == 0 && n >= 3 &&
 		    memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 			i = 3;
-		for (; rc == P_OK && i < n; i++) {
+		while (rc == P_OK && i < n) {
+			if (s->state == S_ELEM &&
+			    ((rc = scan_elem(s, buf, &i, n, e)) != P_OK ||
+			     i == n))
+				continue;
 			if (buf[i] == '\0')
 				return perr_set(e, P_EPARSE, "%s:%ld:%ld: NUL "
 						"byte", s->path, s->line,
 						s->col);
 			rc = feed(s, buf[i], e);
 			advance(s, buf[i]);
+			i++;
 		}
 	}
 	if (rc == P_OK && ferror(s->f))
