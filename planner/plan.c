@@ -86,7 +86,7 @@ cents(int64_t micro)
 static void
 price(const struct plan *p, struct plan_pair *q)
 {
-	const struct plan_place *r = &q->gpu->res;
+	const struct plan_place *r = q->gpu->res;
 
 	q->cross = -1;
 	if (r->conf < CONF_MEDIUM || r->region[0] == '\0')
@@ -140,7 +140,7 @@ list_unmapped(struct plan *p)
 	size_t *slot, cap = 64, mask, n = 0, i, j;
 
 	for (i = 0; i < p->ngpus; i++)
-		n += p->gpus[i].res.conf == CONF_NONE;
+		n += p->gpus[i].res->conf == CONF_NONE;
 	if (n == 0)
 		return 0;
 	while (cap < 2 * n)
@@ -155,7 +155,7 @@ list_unmapped(struct plan *p)
 	for (i = 0; i < p->ngpus; i++) {
 		const char *loc = loc_text(&p->gpus[i]);
 
-		if (p->gpus[i].res.conf != CONF_NONE)
+		if (p->gpus[i].res->conf != CONF_NONE)
 			continue;
 		for (j = strpool_hash(loc) & mask; slot[j]; j = (j + 1) & mask)
 			if (strcmp(u[slot[j] - 1].location, loc) == 0)

@@ -13,8 +13,8 @@
  * Memory: a plan holds every labelled VM and every GPU, so its records
  * are kept small (a 100,000-pair plan must fit in a few tens of MB):
  * strings live in the plan's pool, the ones that repeat (locations,
- * zones, regions) interned, and a GPU keeps only the part of its
- * resolution that the plan uses.
+ * zones, regions) interned, and a GPU points to the part of its
+ * resolution that the plan uses, shared with the GPUs placed alike.
  *
  * Pairs are not kept at all: plan_pair() works one out again (a lookup
  * and a few multiplications) wherever it is needed.
@@ -45,8 +45,9 @@ enum egress_source {
 };
 
 /* What the plan keeps of a struct resolution: no explanation, and the
- * region and zone interned ("" when unmapped), not 88 bytes of arrays
- * in each of 100,000 GPUs. */
+ * region and zone interned ("" when unmapped).  GPUs with the same
+ * location resolve alike, so they share one (planrun.c keeps each
+ * distinct place once). */
 struct plan_place {
 	const char *region, *zone;
 	const char *method;	/* static, as in struct resolution */
@@ -58,7 +59,7 @@ struct plan_gpu {
 	long long id;
 	const char *location;	/* NULL when null or missing */
 	char loc_state[8];	/* "value", "null", "missing" */
-	struct plan_place res;
+	const struct plan_place *res;
 	int nvms;		/* VMs paired with it */
 	int has_vast_bw;	/* Vast bandwidth charges exist this month */
 	int64_t vast_bw_bytes;

@@ -86,7 +86,7 @@ pair_json(const struct plan_pair *q)
 		cJSON_AddStringToObject(o, "gpu_location", q->gpu->location);
 	else
 		cJSON_AddNullToObject(o, "gpu_location");
-	add_resolution(o, &q->gpu->res);
+	add_resolution(o, q->gpu->res);
 	cJSON_AddStringToObject(o, "cpu_name", q->vm->name);
 	cJSON_AddStringToObject(o, "cpu_zone", q->vm->zone);
 	cJSON_AddStringToObject(o, "cpu_region", q->vm->region);
@@ -201,7 +201,7 @@ unpaired_gpu_json(const struct plan_gpu *g)
 
 	add_id(o, "gpu_id", g->id);
 	add_str_or_null(o, "gpu_location", g->location);
-	add_resolution(o, &g->res);
+	add_resolution(o, g->res);
 	return o;
 }
 
@@ -368,7 +368,7 @@ summary_top_moves(const struct plan *p, FILE *f)
 	for (i = 0; i < n; i++)
 		fprintf(f, "    %-20s %s -> %s  $%s  (GPU %lld, %s)\n",
 			printable(top[i].vm->name, name, sizeof(name)),
-			top[i].vm->region, top[i].gpu->res.region,
+			top[i].vm->region, top[i].gpu->res->region,
 			pretty(dec_rescale(top[i].savings_micro, 6, 2), 2, a,
 			       sizeof(a)), top[i].gpu->id,
 			printable(top[i].gpu->location ? top[i].gpu->location :
@@ -465,7 +465,7 @@ bind_money(sqlite3_stmt *st, int i, int64_t v, int valid)
 static int
 save_pair(sqlite3_stmt *st, const char *month, const struct plan_pair *q)
 {
-	const struct plan_place *r = &q->gpu->res;
+	const struct plan_place *r = q->gpu->res;
 	int ok = q->cross >= 0;
 
 	sqlite3_reset(st);

@@ -2,6 +2,7 @@
  * planrun.c - loading the plan from the store, saving and presenting it.
  * See planrun.h.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -81,18 +82,93 @@ grow(void **v, size_t *n, size_t *cap, size_t size)
 	return (char *)*v + (*n)++ * size;
 }
 
-/* Keep what the plan uses of R in *PL, its strings interned in P's
- * pool: a few dozen regions and zones serve every GPU. */
-static void
-keep_place(struct plan *p, const struct resolution *r,
-	   struct plan_place *pl)
+/*
+ * The places the GPUs resolve to, each kept once in the plan's pool:
+ * GPUs with the same location (and IP) resolve alike, so 100,000 GPUs
+ * share a few thousand places rather than carry 48 bytes each.  Open
+ * addressing; the region and zone are interned, so their pointers are
+ * compared and hashed.
+ */
+struct place_set {
+	const struct plan_place **slot;
+	size_t n, cap;
+};
+
+static size_t
+place_hash(const struct plan_place *pl)
 {
-	pl->region = strpool_intern(&p->strings, r->region);
-	pl->zone = strpool_intern(&p->strings, r->zone);
-	pl->method = r->method;
-	pl->distance_km = r->distance_km;
-	pl->est_rtt_ms = r->est_rtt_ms;
-	pl->conf = r->conf;
+	size_t h = (size_t)(uintptr_t)pl->region * 31 +
+	    (size_t)(uintptr_t)pl->zone;
+	int64_t d, r;
+
+	memcpy(&d, &pl->distance_km, sizeof(d));
+	memcpy(&r, &pl->est_rtt_ms, sizeof(r));
+	h = (h ^ (size_t)(uintptr_t)pl->method) * 1099511628211ULL;
+	h = (h ^ (size_t)d) * 1099511628211ULL;
+	h = (h ^ (size_t)r) * 1099511628211ULL;
+	return (h ^ (size_t)pl->conf) * 1099511628211ULL;
+}
+
+static int
+same_place(const struct plan_place *a, const struct plan_place *b)
+{
+	return a->region == b->region && a->zone == b->zone &&
+	    a->method == b->method && a->conf == b->conf &&
+	    memcmp(&a->distance_km, &b->distance_km, sizeof(double)) == 0 &&
+	    memcmp(&a->est_rtt_ms, &b->est_rtt_ms, sizeof(double)) == 0;
+}
+
+/* Double the set (or make its first 256 slots) and rehash. */
+static int
+grow_places(struct place_set *ps)
+{
+	size_t cap = ps->cap ? ps->cap * 2 : 256, i, j;
+	const struct plan_place **slot = calloc(cap, sizeof(*slot));
+
+	if (slot == NULL)
+		return -1;
+	for (i = 0; i < ps->cap; i++) {
+		if (ps->slot[i] == NULL)
+			continue;
+		for (j = place_hash(ps->slot[i]) & (cap - 1); slot[j];
+		     j = (j + 1) & (cap - 1))
+			;
+		slot[j] = ps->slot[i];
+	}
+	free(ps->slot);
+	ps->slot = slot;
+	ps->cap = cap;
+	return 0;
+}
+
+/* What the plan uses of R, as the place kept for it in P (NULL when
+ * memory ran out). */
+static const struct plan_place *
+keep_place(struct plan *p, struct place_set *ps, const struct resolution *r)
+{
+	struct plan_place pl, *kept;
+	size_t i;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.region = strpool_intern(&p->strings, r->region);
+	pl.zone = strpool_intern(&p->strings, r->zone);
+	pl.method = r->method;
+	pl.distance_km = r->distance_km;
+	pl.est_rtt_ms = r->est_rtt_ms;
+	pl.conf = r->conf;
+	if (pl.region == NULL || pl.zone == NULL ||
+	    (ps->n * 2 >= ps->cap && grow_places(ps)))
+		return NULL;
+	for (i = place_hash(&pl) & (ps->cap - 1); ps->slot[i];
+	     i = (i + 1) & (ps->cap - 1))
+		if (same_place(ps->slot[i], &pl))
+			return ps->slot[i];
+	if ((kept = strpool_alloc(&p->strings, sizeof(*kept))) == NULL)
+		return NULL;
+	*kept = pl;
+	ps->slot[i] = kept;
+	ps->n++;
+	return kept;
 }
 
 static enum perr_code
@@ -101,6 +177,7 @@ read_gpus(struct store *s, struct rescache *cache, struct plan *p,
 {
 	sqlite3_stmt *st = NULL, *bw = NULL;
 	struct resolution res;
+	struct place_set places = { NULL, 0, 0 };
 	size_t cap = 0;
 	enum perr_code rc;
 	int step;
@@ -128,7 +205,10 @@ read_gpus(struct store *s, struct rescache *cache, struct plan *p,
 		snprintf(g->loc_state, sizeof(g->loc_state), "%s",
 			 col_text(st, 2));
 		rescache_resolve(cache, g->location, col_text(st, 3), &res);
-		keep_place(p, &res, &g->res);
+		if ((g->res = keep_place(p, &places, &res)) == NULL) {
+			rc = perr_set(e, P_ENOMEM, "out of memory");
+			break;
+		}
 		rc = vast_bw(s, p, g, bw, e);
 	}
 	if (rc == P_OK && step != SQLITE_DONE)
@@ -136,6 +216,7 @@ read_gpus(struct store *s, struct rescache *cache, struct plan *p,
 	if (rc == P_OK && p->strings.nomem)
 		rc = perr_set(e, P_ENOMEM, "out of memory");
 out:
+	free(places.slot);
 	sqlite3_finalize(st);
 	sqlite3_finalize(bw);
 	return rc;

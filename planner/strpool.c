@@ -2,6 +2,7 @@
  * strpool.c - strings packed in blocks, optionally interned.  See
  * strpool.h.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 
 struct strpool_block {
 	struct strpool_block *next;
-	char data[];
+	max_align_t data[];
 };
 
 /* 64 KiB blocks: few enough allocations, little waste at the end.  A
@@ -40,10 +41,10 @@ room(struct strpool *p, size_t n)
 	b->next = p->blocks;
 	p->blocks = b;
 	if (n <= OWN_BLOCK) {	/* else the current block stays current */
-		p->next = b->data + n;
+		p->next = (char *)b->data + n;
 		p->left = BLOCK_BYTES - n;
 	}
-	return b->data;
+	return (char *)b->data;
 }
 
 const char *
@@ -58,6 +59,19 @@ strpool_add(struct strpool *p, const char *s)
 	if ((c = room(p, n)) != NULL)
 		memcpy(c, s, n);
 	return c;
+}
+
+void *
+strpool_alloc(struct strpool *p, size_t n)
+{
+	size_t pad = (size_t)(-(uintptr_t)p->next % sizeof(max_align_t));
+
+	/* Skip to an aligned address; a new block starts aligned. */
+	if (p->left >= pad + n) {
+		p->next += pad;
+		p->left -= pad;
+	}
+	return room(p, n);
 }
 
 size_t

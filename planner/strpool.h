@@ -36,6 +36,10 @@ const char *strpool_add(struct strpool *p, const char *s);
  * stored again: the earlier copy is returned. */
 const char *strpool_intern(struct strpool *p, const char *s);
 
+/* N bytes in P for a small record that lives as long as the strings
+ * (aligned for any type; not zeroed).  NULL when memory ran out. */
+void *strpool_alloc(struct strpool *p, size_t n);
+
 /* Free every string of P and empty it. */
 void strpool_free(struct strpool *p);
 

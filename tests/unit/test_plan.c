@@ -24,16 +24,25 @@ test_labels(void)
 	CHECK_INT(plan_parse_pair_label(NULL), 0);
 }
 
+/* The places of the GPUs, each its own: a fixture has fewer than 16
+ * GPUs, so the ring never hands out a place still in use. */
+static struct plan_place places[16];
+static size_t nplaces;
+
 static void
 gpu(struct plan_gpu *g, long long id, const char *region,
     enum confidence conf)
 {
+	struct plan_place *pl = &places[nplaces++ % 16];
+
 	memset(g, 0, sizeof(*g));
+	memset(pl, 0, sizeof(*pl));
 	g->id = id;
-	g->res.region = region;
-	g->res.zone = "";
-	g->res.conf = conf;
-	g->res.method = conf == CONF_NONE ? "unmapped" : "subdivision";
+	pl->region = region;
+	pl->zone = "";
+	pl->conf = conf;
+	pl->method = conf == CONF_NONE ? "unmapped" : "subdivision";
+	g->res = pl;
 }
 
 static void
