@@ -472,7 +472,9 @@ plan_load(struct store *s, const struct resolver *r, struct plan *p,
 	if (month_parse(p->month, &p->start, &p->end))
 		return perr_set(e, P_EUSAGE, "month '%s': expected YYYY-MM",
 				p->month);
-	if (load_gpus(s, r, p, e) || load_vms(s, p, e))
+	/* The VMs first: matching their billing needs a temporary index
+	 * (about 100 bytes a VM), freed before the GPUs take its place. */
+	if (load_vms(s, p, e) || load_gpus(s, r, p, e))
 		return e->code;
 	if (plan_build(p))
 		return perr_set(e, P_ENOMEM, "out of memory");
