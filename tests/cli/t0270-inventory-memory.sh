@@ -2,7 +2,7 @@
 # t0270 - memory per instance: the plan of a large inventory must not
 # hold much per GPU and VM.  Peak RSS is measured at 200 and at 20,000
 # instances of each kind (tests/tools/inv_rss.py, from wait4), and the
-# difference divided by the instances added: about 370 bytes a GPU and
+# difference divided by the instances added: about 300 bytes a GPU and
 # its VM now, 950 before the plan was made compact, so 600 is the line.
 # The baseline (libraries, gazetteer) cancels out, and nothing here
 # depends on time.  Skipped under AddressSanitizer, whose shadow memory
