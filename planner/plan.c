@@ -170,6 +170,7 @@ list_unmapped(struct plan *p)
 	return 0;
 }
 
+/* VM I's pair, worked out again: its GPU found by id, then priced. */
 int
 plan_pair(const struct plan *p, size_t i, struct plan_pair *q)
 {

@@ -47,6 +47,7 @@ room(struct strpool *p, size_t n)
 	return (char *)b->data;
 }
 
+/* A copy of S packed into P's blocks. */
 const char *
 strpool_add(struct strpool *p, const char *s)
 {
@@ -61,6 +62,7 @@ strpool_add(struct strpool *p, const char *s)
 	return c;
 }
 
+/* N aligned bytes from P's blocks, for a small record. */
 void *
 strpool_alloc(struct strpool *p, size_t n)
 {
@@ -74,6 +76,7 @@ strpool_alloc(struct strpool *p, size_t n)
 	return room(p, n);
 }
 
+/* FNV-1a: short keys, few collisions, no setup. */
 size_t
 strpool_hash(const char *s)
 {
@@ -107,6 +110,7 @@ grow_set(struct strpool *p)
 	return 0;
 }
 
+/* S stored once: the copy already in P's set, or a new one added. */
 const char *
 strpool_intern(struct strpool *p, const char *s)
 {
@@ -131,6 +135,7 @@ strpool_intern(struct strpool *p, const char *s)
 	return c;
 }
 
+/* Every block and the set, at once. */
 void
 strpool_free(struct strpool *p)
 {
