@@ -50,7 +50,7 @@ cmp_gpu_id(const void *key, const void *elem)
 }
 
 static struct plan_gpu *
-find_gpu(struct plan *p, long long id)
+find_gpu(const struct plan *p, long long id)
 {
 	if (p->ngpus == 0)	/* bsearch wants a valid base even then */
 		return NULL;
@@ -86,7 +86,7 @@ cents(int64_t micro)
 static void
 price(const struct plan *p, struct plan_pair *q)
 {
-	const struct resolution *r = &q->gpu->res;
+	const struct plan_place *r = q->gpu->res;
 
 	q->cross = -1;
 	if (r->conf < CONF_MEDIUM || r->region[0] == '\0')
@@ -118,21 +118,88 @@ add_totals(struct plan_totals *t, const struct plan_pair *q)
 	t->savings_micro += q->savings_micro;
 }
 
+/* The text a GPU's location is listed under when it is unmapped. */
+static const char *
+loc_text(const struct plan_gpu *g)
+{
+	if (g->location)
+		return g->location;
+	return strcmp(g->loc_state, "null") == 0 ? "<null>" : "<missing>";
+}
+
+/*
+ * The distinct locations of the unmapped GPUs with their counts, in
+ * order of first appearance: one pass with a hash table of list indices
+ * (each slot holds an index + 1; 0 is empty), not a search of the GPUs
+ * before each one, which is quadratic when many are unmapped.
+ */
+static int
+list_unmapped(struct plan *p)
+{
+	struct plan_unmapped *u;
+	size_t *slot, cap = 64, mask, n = 0, i, j;
+
+	for (i = 0; i < p->ngpus; i++)
+		n += p->gpus[i].res->conf == CONF_NONE;
+	if (n == 0)
+		return 0;
+	while (cap < 2 * n)
+		cap *= 2;
+	mask = cap - 1;
+	slot = calloc(cap, sizeof(*slot));
+	p->unmapped = u = calloc(n, sizeof(*u));
+	if (slot == NULL || u == NULL) {
+		free(slot);
+		return -1;
+	}
+	for (i = 0; i < p->ngpus; i++) {
+		const char *loc = loc_text(&p->gpus[i]);
+
+		if (p->gpus[i].res->conf != CONF_NONE)
+			continue;
+		for (j = strpool_hash(loc) & mask; slot[j]; j = (j + 1) & mask)
+			if (strcmp(u[slot[j] - 1].location, loc) == 0)
+				break;
+		if (slot[j] == 0) {
+			u[p->nunmapped].location = loc;
+			slot[j] = ++p->nunmapped;
+		}
+		u[slot[j] - 1].count++;
+	}
+	free(slot);
+	return 0;
+}
+
+/* VM I's pair, worked out again: its GPU found by id, then priced. */
+int
+plan_pair(const struct plan *p, size_t i, struct plan_pair *q)
+{
+	const struct plan_vm *vm = &p->vms[i];
+
+	memset(q, 0, sizeof(*q));
+	if (vm->unpaired || (q->gpu = find_gpu(p, vm->gpu_id)) == NULL)
+		return 0;
+	q->vm = vm;
+	choose_egress(p, q);
+	price(p, q);
+	return 1;
+}
+
 int
 plan_build(struct plan *p)
 {
 	size_t i;
 
-	free(p->pairs);
-	p->npairs = 0;
+	free(p->unmapped);
+	p->unmapped = NULL;
+	p->nunmapped = 0;
 	memset(&p->t, 0, sizeof(p->t));
-	p->pairs = calloc(p->nvms ? p->nvms : 1, sizeof(*p->pairs));
-	if (p->pairs == NULL)
+	if (list_unmapped(p))
 		return -1;
 	for (i = 0; i < p->nvms; i++) {
 		struct plan_vm *vm = &p->vms[i];
 		struct plan_gpu *g;
-		struct plan_pair *q;
+		struct plan_pair q;
 
 		vm->gpu_id = plan_parse_pair_label(vm->pair_label);
 		if (vm->gpu_id == 0) {
@@ -145,13 +212,9 @@ plan_build(struct plan *p)
 			p->t.unpaired_vms++;
 			continue;
 		}
-		q = &p->pairs[p->npairs++];
-		q->vm = vm;
-		q->gpu = g;
 		g->nvms++;
-		choose_egress(p, q);
-		price(p, q);
-		add_totals(&p->t, q);
+		plan_pair(p, i, &q);
+		add_totals(&p->t, &q);
 	}
 	p->t.gpus = (long)p->ngpus;
 	for (i = 0; i < p->ngpus; i++)
@@ -162,18 +225,9 @@ plan_build(struct plan *p)
 void
 plan_release(struct plan *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->ngpus; i++)
-		free(p->gpus[i].location);
-	for (i = 0; i < p->nvms; i++) {
-		free(p->vms[i].name);
-		free(p->vms[i].zone);
-		free(p->vms[i].region);
-		free(p->vms[i].pair_label);
-	}
 	free(p->gpus);
 	free(p->vms);
-	free(p->pairs);
+	free(p->unmapped);
+	strpool_free(&p->strings);
 	memset(p, 0, sizeof(*p));
 }

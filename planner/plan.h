@@ -10,8 +10,18 @@
  * Money is integer micro-dollars, rounded to whole cents per pair, so the
  * totals are the exact sums of the lines a reader sees.
  *
- * Ownership: struct plan owns its arrays and the strings in them;
- * plan_release() frees them.  Pairs point into p->gpus and p->vms.
+ * Memory: a plan holds every labelled VM and every GPU, so its records
+ * are kept small (a 100,000-pair plan must fit in a few tens of MB):
+ * strings live in the plan's pool, the ones that repeat (locations,
+ * zones, regions) interned, and a GPU points to the part of its
+ * resolution that the plan uses, shared with the GPUs placed alike.
+ *
+ * Pairs are not kept at all: plan_pair() works one out again (a lookup
+ * and a few multiplications) wherever it is needed.
+ *
+ * Ownership: struct plan owns its arrays, and its pool owns the strings
+ * they point to; plan_release() frees them.  Pairs point into p->gpus
+ * and p->vms.
  */
 #ifndef PLANNER_PLAN_H
 #define PLANNER_PLAN_H
@@ -21,6 +31,7 @@
 
 #include "ratecard.h"
 #include "resolve.h"
+#include "strpool.h"
 
 /* Prices across regions and within one (ratecard.h). */
 struct rate_card {
@@ -33,18 +44,29 @@ enum egress_source {
 	EGRESS_ASSUMED		/* the configured default volume */
 };
 
+/* What the plan keeps of a struct resolution: no explanation, and the
+ * region and zone interned ("" when unmapped).  GPUs with the same
+ * location resolve alike, so they share one (planrun.c keeps each
+ * distinct place once). */
+struct plan_place {
+	const char *region, *zone;
+	const char *method;	/* static, as in struct resolution */
+	double distance_km, est_rtt_ms;
+	enum confidence conf;
+};
+
 struct plan_gpu {
 	long long id;
-	char *location;		/* NULL when null or missing */
+	const char *location;	/* NULL when null or missing */
 	char loc_state[8];	/* "value", "null", "missing" */
-	struct resolution res;
+	const struct plan_place *res;
 	int nvms;		/* VMs paired with it */
 	int has_vast_bw;	/* Vast bandwidth charges exist this month */
 	int64_t vast_bw_bytes;
 };
 
 struct plan_vm {
-	char *name, *zone, *region, *pair_label;
+	const char *name, *zone, *region, *pair_label;
 	int has_billing;	/* billing rows for it exist this month */
 	int64_t billing_egress_bytes;
 	long long gpu_id;	/* parsed from pair_label; 0 if malformed */
@@ -52,12 +74,18 @@ struct plan_vm {
 };
 
 struct plan_pair {
-	struct plan_vm *vm;
-	struct plan_gpu *gpu;
+	const struct plan_vm *vm;
+	const struct plan_gpu *gpu;
 	int cross;		/* 1 across regions, 0 same, -1 undetermined */
-	int64_t egress_bytes;
 	enum egress_source source;
+	int64_t egress_bytes;
 	int64_t cost_micro, cost_after_micro, savings_micro; /* cross >= 0 */
+};
+
+/* A location no GPU could be placed by, and how many GPUs have it. */
+struct plan_unmapped {
+	const char *location;	/* "", "<null>", "<missing>" or the text */
+	long count;
 };
 
 struct plan_totals {
@@ -77,19 +105,26 @@ struct plan {
 	size_t ngpus;
 	struct plan_vm *vms;		/* every VM with a pairing label */
 	size_t nvms;
-	struct plan_pair *pairs;
-	size_t npairs;
-	struct plan_totals t;
+	struct plan_totals t;		/* t.pairs of the VMs are paired */
+	struct plan_unmapped *unmapped;	/* by plan_build */
+	size_t nunmapped;
+	struct strpool strings;		/* of gpus and vms */
 };
 
 /* Parse a pairing label value: "21300724" or "vast-21300724".  Returns
  * the id, or 0 when the value is malformed. */
 long long plan_parse_pair_label(const char *v);
 
-/* Pair every VM with its GPU, choose each pair's egress, and price it.
- * Requires p->gpus sorted by id and resolved.  Returns 0, or -1 when
- * memory ran out. */
+/* Pair every VM with its GPU, choose each pair's egress, and price it;
+ * list the unmapped locations (in order of first appearance among the
+ * GPUs).  Requires p->gpus sorted by id and resolved.  Returns 0, or -1
+ * when memory ran out. */
 int plan_build(struct plan *p);
+
+/* VM I of built plan P as a pair, priced, in *Q: returns 1, or 0 when
+ * that VM pairs with nothing.  The pairs, in VM order, are the VMs for
+ * which it returns 1. */
+int plan_pair(const struct plan *p, size_t i, struct plan_pair *q);
 
 /* Free everything P owns. */
 void plan_release(struct plan *p);

@@ -13,38 +13,15 @@
 
 /* ---- unmapped locations ------------------------------------------- */
 
-static const char *
-loc_text(const struct plan_gpu *g)
-{
-	if (g->location)
-		return g->location;
-	return strcmp(g->loc_state, "null") == 0 ? "<null>" : "<missing>";
-}
-
 void
 plan_each_unmapped(const struct plan *p,
 		   void (*fn)(void *ctx, const char *loc, long count),
 		   void *ctx)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < p->ngpus; i++) {
-		const char *loc = loc_text(&p->gpus[i]);
-		long count = 0;
-
-		if (p->gpus[i].res.conf != CONF_NONE)
-			continue;
-		for (j = 0; j < i; j++)	/* seen already? */
-			if (p->gpus[j].res.conf == CONF_NONE &&
-			    strcmp(loc_text(&p->gpus[j]), loc) == 0)
-				break;
-		if (j < i)
-			continue;
-		for (j = i; j < p->ngpus; j++)
-			count += p->gpus[j].res.conf == CONF_NONE &&
-			    strcmp(loc_text(&p->gpus[j]), loc) == 0;
-		fn(ctx, loc, count);
-	}
+	for (i = 0; i < p->nunmapped; i++)
+		fn(ctx, p->unmapped[i].location, p->unmapped[i].count);
 }
 
 /* ---- JSON --------------------------------------------------------- */
@@ -86,7 +63,7 @@ add_id(cJSON *o, const char *key, long long id)
 }
 
 static void
-add_resolution(cJSON *o, const struct resolution *r)
+add_resolution(cJSON *o, const struct plan_place *r)
 {
 	add_str_or_null(o, "best_region", r->region);
 	add_str_or_null(o, "best_zone", r->zone);
@@ -109,7 +86,7 @@ pair_json(const struct plan_pair *q)
 		cJSON_AddStringToObject(o, "gpu_location", q->gpu->location);
 	else
 		cJSON_AddNullToObject(o, "gpu_location");
-	add_resolution(o, &q->gpu->res);
+	add_resolution(o, q->gpu->res);
 	cJSON_AddStringToObject(o, "cpu_name", q->vm->name);
 	cJSON_AddStringToObject(o, "cpu_zone", q->vm->zone);
 	cJSON_AddStringToObject(o, "cpu_region", q->vm->region);
@@ -224,7 +201,7 @@ unpaired_gpu_json(const struct plan_gpu *g)
 
 	add_id(o, "gpu_id", g->id);
 	add_str_or_null(o, "gpu_location", g->location);
-	add_resolution(o, &g->res);
+	add_resolution(o, g->res);
 	return o;
 }
 
@@ -258,11 +235,13 @@ rates_json(const struct plan *p)
 static void
 write_lists(struct jw *w, const struct plan *p)
 {
+	struct plan_pair q;
 	size_t i;
 
 	jw_open(w, "pairs");
-	for (i = 0; i < p->npairs && !w->bad; i++)
-		jw_item(w, pair_json(&p->pairs[i]));
+	for (i = 0; i < p->nvms && !w->bad; i++)
+		if (plan_pair(p, i, &q))
+			jw_item(w, pair_json(&q));
 	jw_close(w);
 	jw_member(w, "totals", totals_json(p));
 	jw_open(w, "unpaired_gpus");
@@ -348,42 +327,52 @@ summary_unmapped(void *ctx, const char *loc, long count)
 		count == 1 ? "" : "s");
 }
 
+/* Whether X comes after Y among the moves: less saved, then by name. */
 static int
-by_savings(const void *a, const void *b)
+by_savings(const struct plan_pair *x, const struct plan_pair *y)
 {
-	const struct plan_pair *x = *(const struct plan_pair *const *)a;
-	const struct plan_pair *y = *(const struct plan_pair *const *)b;
-
 	if (x->savings_micro != y->savings_micro)
 		return x->savings_micro < y->savings_micro ? 1 : -1;
 	return strcmp(x->vm->name, y->vm->name);
 }
 
-/* The few moves worth the most, so the summary says where to start. */
+#define TOP_MOVES	5
+
+/*
+ * The few moves worth the most, so the summary says where to start.
+ * Only the best TOP_MOVES are kept while the pairs go by, each put
+ * after those it does not beat: the same as sorting them all stably
+ * and taking the first few, without an array of every pair.
+ */
 static void
-summary_top_moves(const struct plan *p, FILE *f, size_t most)
+summary_top_moves(const struct plan *p, FILE *f)
 {
-	const struct plan_pair **v = calloc(p->npairs + 1, sizeof(*v));
-	size_t i, n = 0;
+	struct plan_pair top[TOP_MOVES], q;
+	size_t i, k, n = 0;
 	char a[48], name[80], loc[160];
 
-	if (v == NULL)
-		return;
-	for (i = 0; i < p->npairs; i++)
-		if (p->pairs[i].cross == 1)
-			v[n++] = &p->pairs[i];
-	qsort(v, n, sizeof(*v), by_savings);
+	for (i = 0; i < p->nvms; i++) {
+		if (!plan_pair(p, i, &q) || q.cross != 1)
+			continue;
+		for (k = n; k > 0 && by_savings(&top[k - 1], &q) > 0; k--)
+			;
+		if (k == TOP_MOVES)
+			continue;
+		if (n < TOP_MOVES)
+			n++;
+		memmove(&top[k + 1], &top[k], (n - 1 - k) * sizeof(top[0]));
+		top[k] = q;
+	}
 	if (n)
 		fprintf(f, "  largest savings:\n");
-	for (i = 0; i < n && i < most; i++)
+	for (i = 0; i < n; i++)
 		fprintf(f, "    %-20s %s -> %s  $%s  (GPU %lld, %s)\n",
-			printable(v[i]->vm->name, name, sizeof(name)),
-			v[i]->vm->region, v[i]->gpu->res.region,
-			pretty(dec_rescale(v[i]->savings_micro, 6, 2), 2, a,
-			       sizeof(a)), v[i]->gpu->id,
-			printable(v[i]->gpu->location ? v[i]->gpu->location :
+			printable(top[i].vm->name, name, sizeof(name)),
+			top[i].vm->region, top[i].gpu->res->region,
+			pretty(dec_rescale(top[i].savings_micro, 6, 2), 2, a,
+			       sizeof(a)), top[i].gpu->id,
+			printable(top[i].gpu->location ? top[i].gpu->location :
 				  "?", loc, sizeof(loc)));
-	free(v);
 }
 
 void
@@ -432,7 +421,7 @@ plan_write_summary(const struct plan *p, FILE *f)
 			t->same_pairs, det);
 	else
 		fprintf(f, "  hit rate            n/a (no determined pairs)\n");
-	summary_top_moves(p, f, 5);
+	summary_top_moves(p, f);
 	fprintf(f, "  unmapped locations:%s\n", p->t.gpus && has_unmapped(p) ?
 		"" : " none");
 	plan_each_unmapped(p, summary_unmapped, f);
@@ -476,7 +465,7 @@ bind_money(sqlite3_stmt *st, int i, int64_t v, int valid)
 static int
 save_pair(sqlite3_stmt *st, const char *month, const struct plan_pair *q)
 {
-	const struct resolution *r = &q->gpu->res;
+	const struct plan_place *r = q->gpu->res;
 	int ok = q->cross >= 0;
 
 	sqlite3_reset(st);
@@ -533,6 +522,7 @@ save_pairs(struct store *s, const struct plan *p, const char *now,
 {
 	sqlite3_stmt *st = NULL, *um = NULL;
 	struct unmapped_ctx u = { NULL, now, 0 };
+	struct plan_pair q;
 	size_t i;
 	enum perr_code rc;
 
@@ -544,8 +534,9 @@ save_pairs(struct store *s, const struct plan *p, const char *now,
 				"UPDATE SET count = ?2, last_seen = ?3",
 				&um, e)))
 		goto out;
-	for (i = 0; i < p->npairs; i++)
-		if (save_pair(st, p->month, &p->pairs[i]) != SQLITE_DONE) {
+	for (i = 0; i < p->nvms; i++)
+		if (plan_pair(p, i, &q) &&
+		    save_pair(st, p->month, &q) != SQLITE_DONE) {
 			rc = store_fail(s, SQLITE_ERROR, e, "saving a pair");
 			goto out;
 		}

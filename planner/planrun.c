@@ -2,6 +2,7 @@
  * planrun.c - loading the plan from the store, saving and presenting it.
  * See planrun.h.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,12 +40,11 @@ plan_default_month(struct store *s, char *buf, size_t n, struct perr *e)
 	return P_OK;
 }
 
-static char *
-col_dup(sqlite3_stmt *st, int i)
+/* Column I of ST as text, or NULL. */
+static const char *
+col_text(sqlite3_stmt *st, int i)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	return v ? strdup((const char *)v) : NULL;
+	return (const char *)sqlite3_column_text(st, i);
 }
 
 /* The GPU's Vast download charges in the month, if any. */
@@ -82,11 +82,102 @@ grow(void **v, size_t *n, size_t *cap, size_t size)
 	return (char *)*v + (*n)++ * size;
 }
 
+/*
+ * The places the GPUs resolve to, each kept once in the plan's pool:
+ * GPUs with the same location (and IP) resolve alike, so 100,000 GPUs
+ * share a few thousand places rather than carry 48 bytes each.  Open
+ * addressing; the region and zone are interned, so their pointers are
+ * compared and hashed.
+ */
+struct place_set {
+	const struct plan_place **slot;
+	size_t n, cap;
+};
+
+static size_t
+place_hash(const struct plan_place *pl)
+{
+	size_t h = (size_t)(uintptr_t)pl->region * 31 +
+	    (size_t)(uintptr_t)pl->zone;
+	int64_t d, r;
+
+	memcpy(&d, &pl->distance_km, sizeof(d));
+	memcpy(&r, &pl->est_rtt_ms, sizeof(r));
+	h = (h ^ (size_t)(uintptr_t)pl->method) * 1099511628211ULL;
+	h = (h ^ (size_t)d) * 1099511628211ULL;
+	h = (h ^ (size_t)r) * 1099511628211ULL;
+	return (h ^ (size_t)pl->conf) * 1099511628211ULL;
+}
+
+static int
+same_place(const struct plan_place *a, const struct plan_place *b)
+{
+	return a->region == b->region && a->zone == b->zone &&
+	    a->method == b->method && a->conf == b->conf &&
+	    memcmp(&a->distance_km, &b->distance_km, sizeof(double)) == 0 &&
+	    memcmp(&a->est_rtt_ms, &b->est_rtt_ms, sizeof(double)) == 0;
+}
+
+/* Double the set (or make its first 256 slots) and rehash. */
+static int
+grow_places(struct place_set *ps)
+{
+	size_t cap = ps->cap ? ps->cap * 2 : 256, i, j;
+	const struct plan_place **slot = calloc(cap, sizeof(*slot));
+
+	if (slot == NULL)
+		return -1;
+	for (i = 0; i < ps->cap; i++) {
+		if (ps->slot[i] == NULL)
+			continue;
+		for (j = place_hash(ps->slot[i]) & (cap - 1); slot[j];
+		     j = (j + 1) & (cap - 1))
+			;
+		slot[j] = ps->slot[i];
+	}
+	free(ps->slot);
+	ps->slot = slot;
+	ps->cap = cap;
+	return 0;
+}
+
+/* What the plan uses of R, as the place kept for it in P (NULL when
+ * memory ran out). */
+static const struct plan_place *
+keep_place(struct plan *p, struct place_set *ps, const struct resolution *r)
+{
+	struct plan_place pl, *kept;
+	size_t i;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.region = strpool_intern(&p->strings, r->region);
+	pl.zone = strpool_intern(&p->strings, r->zone);
+	pl.method = r->method;
+	pl.distance_km = r->distance_km;
+	pl.est_rtt_ms = r->est_rtt_ms;
+	pl.conf = r->conf;
+	if (pl.region == NULL || pl.zone == NULL ||
+	    (ps->n * 2 >= ps->cap && grow_places(ps)))
+		return NULL;
+	for (i = place_hash(&pl) & (ps->cap - 1); ps->slot[i];
+	     i = (i + 1) & (ps->cap - 1))
+		if (same_place(ps->slot[i], &pl))
+			return ps->slot[i];
+	if ((kept = strpool_alloc(&p->strings, sizeof(*kept))) == NULL)
+		return NULL;
+	*kept = pl;
+	ps->slot[i] = kept;
+	ps->n++;
+	return kept;
+}
+
 static enum perr_code
 read_gpus(struct store *s, struct rescache *cache, struct plan *p,
 	  struct perr *e)
 {
 	sqlite3_stmt *st = NULL, *bw = NULL;
+	struct resolution res;
+	struct place_set places = { NULL, 0, 0 };
 	size_t cap = 0;
 	enum perr_code rc;
 	int step;
@@ -109,17 +200,23 @@ read_gpus(struct store *s, struct rescache *cache, struct plan *p,
 		}
 		memset(g, 0, sizeof(*g));
 		g->id = sqlite3_column_int64(st, 0);
-		g->location = col_dup(st, 1);
+		/* Locations repeat (a few thousand among 100,000 GPUs). */
+		g->location = strpool_intern(&p->strings, col_text(st, 1));
 		snprintf(g->loc_state, sizeof(g->loc_state), "%s",
-			 (const char *)sqlite3_column_text(st, 2));
-		rescache_resolve(cache, g->location,
-				 (const char *)sqlite3_column_text(st, 3),
-				 &g->res);
+			 col_text(st, 2));
+		rescache_resolve(cache, g->location, col_text(st, 3), &res);
+		if ((g->res = keep_place(p, &places, &res)) == NULL) {
+			rc = perr_set(e, P_ENOMEM, "out of memory");
+			break;
+		}
 		rc = vast_bw(s, p, g, bw, e);
 	}
 	if (rc == P_OK && step != SQLITE_DONE)
 		rc = store_fail(s, step, e, "reading the GPUs");
+	if (rc == P_OK && p->strings.nomem)
+		rc = perr_set(e, P_ENOMEM, "out of memory");
 out:
+	free(places.slot);
 	sqlite3_finalize(st);
 	sqlite3_finalize(bw);
 	return rc;
@@ -304,12 +401,8 @@ vms_egress(struct store *s, struct plan *p, struct vm_index *ix,
 }
 
 static void
-vm_index_free(struct vm_index *ix, size_t n)
+vm_index_free(struct vm_index *ix)
 {
-	size_t i;
-
-	for (i = 0; ix->m && i < n; i++)
-		free((char *)ix->m[i].id);
 	free(ix->m);
 	free(ix->by_id);
 	free(ix->by_name);
@@ -319,12 +412,14 @@ static enum perr_code
 load_vms(struct store *s, struct plan *p, struct perr *e)
 {
 	struct vm_index ix;
+	struct strpool ids;	/* the instance ids, needed only here */
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
 	enum perr_code rc;
 	int step = SQLITE_DONE;
 
 	memset(&ix, 0, sizeof(ix));
+	memset(&ids, 0, sizeof(ids));
 	if ((rc = store_prepare(s, "SELECT name, zone, region, pair_label, "
 				"instance_id FROM vm WHERE pair_label IS NOT "
 				"NULL ORDER BY name, zone", &st, e)))
@@ -349,20 +444,24 @@ load_vms(struct store *s, struct plan *p, struct perr *e)
 		vm = &p->vms[p->nvms];
 		memset(vm, 0, sizeof(*vm));
 		memset(&ix.m[p->nvms], 0, sizeof(ix.m[0]));
-		ix.m[p->nvms].id = col_dup(st, 4);
+		ix.m[p->nvms].id = strpool_add(&ids, col_text(st, 4));
 		p->nvms++;
-		vm->name = col_dup(st, 0);
-		vm->zone = col_dup(st, 1);
-		vm->region = col_dup(st, 2);
-		vm->pair_label = col_dup(st, 3);
+		/* Zones and regions repeat; names and labels do not. */
+		vm->name = strpool_add(&p->strings, col_text(st, 0));
+		vm->zone = strpool_intern(&p->strings, col_text(st, 1));
+		vm->region = strpool_intern(&p->strings, col_text(st, 2));
+		vm->pair_label = strpool_add(&p->strings, col_text(st, 3));
 	}
 	if (step != SQLITE_DONE)
 		rc = store_fail(s, step, e, "reading the VMs");
+	else if (ids.nomem || p->strings.nomem)
+		rc = perr_set(e, P_ENOMEM, "out of memory");
 	else
 		rc = vms_egress(s, p, &ix, e);
 out:
 	sqlite3_finalize(st);
-	vm_index_free(&ix, p->nvms);
+	vm_index_free(&ix);
+	strpool_free(&ids);
 	return rc;
 }
 
@@ -373,7 +472,9 @@ plan_load(struct store *s, const struct resolver *r, struct plan *p,
 	if (month_parse(p->month, &p->start, &p->end))
 		return perr_set(e, P_EUSAGE, "month '%s': expected YYYY-MM",
 				p->month);
-	if (load_gpus(s, r, p, e) || load_vms(s, p, e))
+	/* The VMs first: matching their billing needs a temporary index
+	 * (about 100 bytes a VM), freed before the GPUs take its place. */
+	if (load_vms(s, p, e) || load_gpus(s, r, p, e))
 		return e->code;
 	if (plan_build(p))
 		return perr_set(e, P_ENOMEM, "out of memory");

@@ -24,15 +24,25 @@ test_labels(void)
 	CHECK_INT(plan_parse_pair_label(NULL), 0);
 }
 
+/* The places of the GPUs, each its own: a fixture has fewer than 16
+ * GPUs, so the ring never hands out a place still in use. */
+static struct plan_place places[16];
+static size_t nplaces;
+
 static void
 gpu(struct plan_gpu *g, long long id, const char *region,
     enum confidence conf)
 {
+	struct plan_place *pl = &places[nplaces++ % 16];
+
 	memset(g, 0, sizeof(*g));
+	memset(pl, 0, sizeof(*pl));
 	g->id = id;
-	snprintf(g->res.region, sizeof(g->res.region), "%s", region);
-	g->res.conf = conf;
-	g->res.method = conf == CONF_NONE ? "unmapped" : "subdivision";
+	pl->region = region;
+	pl->zone = "";
+	pl->conf = conf;
+	pl->method = conf == CONF_NONE ? "unmapped" : "subdivision";
+	g->res = pl;
 }
 
 static void
@@ -40,12 +50,27 @@ vm(struct plan_vm *v, const char *name, const char *region,
    const char *label, long long gib)
 {
 	memset(v, 0, sizeof(*v));
-	v->name = strdup(name);
-	v->zone = strdup("zone-x");
-	v->region = strdup(region);
-	v->pair_label = strdup(label);
+	v->name = name;
+	v->zone = "zone-x";
+	v->region = region;
+	v->pair_label = label;
 	v->has_billing = gib >= 0;
 	v->billing_egress_bytes = gib >= 0 ? gib * GIB : 0;
+}
+
+/* The Nth pair of built plan P (from 0), in VM order. */
+static struct plan_pair
+pair_at(const struct plan *p, size_t n)
+{
+	struct plan_pair q;
+	size_t i;
+
+	memset(&q, 0, sizeof(q));
+	for (i = 0; i < p->nvms; i++)
+		if (plan_pair(p, i, &q) && n-- == 0)
+			return q;
+	memset(&q, 0, sizeof(q));
+	return q;
 }
 
 /* Six GPUs, seven labelled VMs: every way a pair can turn out. */
@@ -87,27 +112,27 @@ test_pairs(void)
 
 	build_fixture(&p);
 	CHECK_INT(plan_build(&p), 0);
-	CHECK_INT(p.npairs, 6);
 	CHECK_INT(p.t.pairs, 6);
+	CHECK(pair_at(&p, 5).vm != NULL && pair_at(&p, 6).vm == NULL);
 	CHECK_INT(p.t.gpus, 6);
 	CHECK_INT(p.t.unpaired_gpus, 1);	/* id 60 */
 	CHECK_INT(p.t.unpaired_vms, 1);		/* f */
 	CHECK_STR(p.vms[5].unpaired, "GPU not in the Vast inventory");
 	CHECK_INT(p.gpus[1].nvms, 2);		/* b and c */
 
-	CHECK_INT(p.pairs[0].cross, 1);
-	CHECK_INT(p.pairs[0].cost_micro, 30000000);	/* $30.00 */
-	CHECK_INT(p.pairs[0].cost_after_micro, 0);
-	CHECK_INT(p.pairs[0].savings_micro, 30000000);
-	CHECK_INT(p.pairs[1].cross, 0);
-	CHECK_INT(p.pairs[1].cost_micro, 0);
-	CHECK_INT(p.pairs[2].cross, 1);
-	CHECK_INT(p.pairs[2].cost_micro, 2000000);
-	CHECK_INT(p.pairs[3].cross, -1);	/* low: undetermined */
-	CHECK_INT(p.pairs[4].cross, -1);	/* unmapped */
-	CHECK_INT(p.pairs[5].source, EGRESS_VAST_BILLING);
-	CHECK_INT(p.pairs[5].egress_bytes, 500000000000LL);
-	CHECK_INT(p.pairs[5].cost_micro, 4660000);	/* 465.66 GiB */
+	CHECK_INT(pair_at(&p, 0).cross, 1);
+	CHECK_INT(pair_at(&p, 0).cost_micro, 30000000);	/* $30.00 */
+	CHECK_INT(pair_at(&p, 0).cost_after_micro, 0);
+	CHECK_INT(pair_at(&p, 0).savings_micro, 30000000);
+	CHECK_INT(pair_at(&p, 1).cross, 0);
+	CHECK_INT(pair_at(&p, 1).cost_micro, 0);
+	CHECK_INT(pair_at(&p, 2).cross, 1);
+	CHECK_INT(pair_at(&p, 2).cost_micro, 2000000);
+	CHECK_INT(pair_at(&p, 3).cross, -1);	/* low: undetermined */
+	CHECK_INT(pair_at(&p, 4).cross, -1);	/* unmapped */
+	CHECK_INT(pair_at(&p, 5).source, EGRESS_VAST_BILLING);
+	CHECK_INT(pair_at(&p, 5).egress_bytes, 500000000000LL);
+	CHECK_INT(pair_at(&p, 5).cost_micro, 4660000);	/* 465.66 GiB */
 
 	CHECK_INT(p.t.cross_pairs, 3);
 	CHECK_INT(p.t.same_pairs, 1);
@@ -125,9 +150,9 @@ test_assumed(void)
 	build_fixture(&p);
 	p.gpus[4].has_vast_bw = 0;
 	CHECK_INT(plan_build(&p), 0);
-	CHECK_INT(p.pairs[5].source, EGRESS_ASSUMED);
-	CHECK_INT(p.pairs[5].egress_bytes, 3000 * GIB);	/* 100 GiB x 30 */
-	CHECK_STR(egress_source_name(p.pairs[5].source), "assumed");
+	CHECK_INT(pair_at(&p, 5).source, EGRESS_ASSUMED);
+	CHECK_INT(pair_at(&p, 5).egress_bytes, 3000 * GIB);	/* 100 GiB x 30 */
+	CHECK_STR(egress_source_name(pair_at(&p, 5).source), "assumed");
 	plan_release(&p);
 }
 
@@ -141,9 +166,44 @@ test_cents(void)
 	p.vms[0].billing_egress_bytes = GIB / 2;	/* $0.005 */
 	p.vms[2].billing_egress_bytes = GIB / 2;
 	CHECK_INT(plan_build(&p), 0);
-	CHECK_INT(p.pairs[0].cost_micro, 10000);	/* rounds to $0.01 */
+	CHECK_INT(pair_at(&p, 0).cost_micro, 10000);	/* rounds to $0.01 */
 	CHECK_INT(p.t.cost_micro, 10000 + 10000 + 4660000);
 	CHECK_INT(p.t.cost_micro % 10000, 0);
+	plan_release(&p);
+}
+
+/* Unmapped locations: each once, in order of first appearance, with
+ * its count; a null location apart from a missing one. */
+static void
+test_unmapped(void)
+{
+	static const char *const locs[] = {
+		"Atlantis", NULL, "", "Atlantis", NULL, "Mu", "", "Atlantis"
+	};
+	struct plan p;
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	p.ngpus = sizeof(locs) / sizeof(locs[0]);
+	p.gpus = calloc(p.ngpus, sizeof(*p.gpus));
+	for (i = 0; i < p.ngpus; i++) {
+		gpu(&p.gpus[i], (long long)i + 1, "", CONF_NONE);
+		p.gpus[i].location = locs[i];
+		snprintf(p.gpus[i].loc_state, sizeof(p.gpus[i].loc_state),
+			 "%s", locs[i] ? "value" : i == 1 ? "null" :
+			 "missing");
+	}
+	gpu(&p.gpus[5], 6, "us-central1", CONF_HIGH);	/* "Mu" is mapped */
+	CHECK_INT(plan_build(&p), 0);
+	CHECK_INT(p.nunmapped, 4);
+	CHECK_STR(p.unmapped[0].location, "Atlantis");
+	CHECK_INT(p.unmapped[0].count, 3);
+	CHECK_STR(p.unmapped[1].location, "<null>");
+	CHECK_INT(p.unmapped[1].count, 1);
+	CHECK_STR(p.unmapped[2].location, "");
+	CHECK_INT(p.unmapped[2].count, 2);
+	CHECK_STR(p.unmapped[3].location, "<missing>");
+	CHECK_INT(p.unmapped[3].count, 1);
 	plan_release(&p);
 }
 
@@ -154,5 +214,6 @@ main(void)
 	T_RUN(test_pairs);
 	T_RUN(test_assumed);
 	T_RUN(test_cents);
+	T_RUN(test_unmapped);
 	return T_DONE();
 }
