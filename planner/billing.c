@@ -966,10 +966,18 @@ usage_id(struct bill_ctx *b, const struct bill_col *col, int64_t *id,
 {
 	enum perr_code rc;
 
+	/* The table's hash: SKU, resource and month, which nearly always
+	 * tell totals apart; hashing all of the key cost more than the
+	 * rare extra comparison. */
+	uint64_t h = bill_hash(col[BU_SKU_ID].s, col[BU_SKU_ID].n) ^
+	    bill_hash(col[BU_RES_GLOBAL].s, col[BU_RES_GLOBAL].n) * 31 ^
+	    bill_hash(col[BU_RES_NAME].s, col[BU_RES_NAME].n) * 131 ^
+	    bill_hash(b->month, 7);
+
 	if (raw_key(b, col) != 0)
 		return perr_set(e, P_ELIMIT, "billing row longer than %d "
 				"bytes", LIM_CSV_ROW);
-	if (bill_idmap_get(&b->usage, b->ukey.p, b->ukey.n, id))
+	if (bill_idmap_get_h(&b->usage, b->ukey.p, b->ukey.n, h, id))
 		return P_OK;
 	if (usage_key(b, col) != 0)
 		return perr_set(e, P_ELIMIT, "billing row longer than %d "
@@ -979,8 +987,8 @@ usage_id(struct bill_ctx *b, const struct bill_col *col, int64_t *id,
 	rc = bill_sink_usage(b->sink, b->key.p, b->key.n, col, id, e);
 	if (b->lock)
 		pthread_mutex_unlock(b->lock);
-	if (rc == P_OK && bill_idmap_put(&b->usage, b->ukey.p, b->ukey.n,
-					 *id) != 0)
+	if (rc == P_OK && bill_idmap_put_h(&b->usage, b->ukey.p, b->ukey.n,
+					   h, *id) != 0)
 		return perr_set(e, P_ENOMEM, "out of memory");
 	return rc;
 }

@@ -66,6 +66,7 @@ struct part {
 	size_t len, pos, cap;
 	struct csvin_field *fv;		/* the record: LIM_CSV_COLUMNS */
 	struct span *span;		/* its fields in the block */
+	unsigned char *used;		/* columns the layout reads */
 	int gave_up;
 	enum perr_code rc;		/* an error that is not a give-up */
 	struct perr e;
@@ -93,6 +94,26 @@ stop8(const unsigned char *p)
 	memcpy(&v, p, sizeof(v));
 	return zero_byte(v ^ (ONES * ',')) | zero_byte(v ^ (ONES * '\n')) |
 	    zero_byte(v ^ (ONES * '\r')) | zero_byte(v ^ (ONES * '"'));
+}
+
+/* The first quote in [P, END), or NULL: eight bytes at a time in line
+ * (JSON cells have a quote every few bytes; a memchr call for each cost
+ * more than the search), then the lowest flagged byte, which the bit
+ * trick gets exactly right. */
+static unsigned char *
+find_quote(unsigned char *p, const unsigned char *end)
+{
+	uint64_t v, m;
+
+	for (; p + 8 <= end; p += 8) {
+		memcpy(&v, p, sizeof(v));
+		if ((m = zero_byte(v ^ (ONES * '"'))) != 0)
+			return p + (__builtin_ctzll(m) >> 3);
+	}
+	for (; p < end; p++)
+		if (*p == '"')
+			return p;
+	return NULL;
 }
 
 /* The record's bytes are text: ASCII without NUL, eight at a time, and
@@ -139,7 +160,7 @@ quoted(struct part *w, unsigned char **pp, unsigned char *end,
 	f->s = p;
 	f->doubled = 0;
 	for (;;) {
-		if ((q = memchr(p, '"', (size_t)(end - p))) == NULL)
+		if ((q = find_quote(p, end)) == NULL)
 			return w->last ? REC_ODD : REC_MORE;
 		if (q + 1 == end && !w->last)
 			return REC_MORE;	/* "" or the end? */
@@ -160,14 +181,19 @@ static int
 plain(unsigned char **pp, unsigned char *end, struct span *f)
 {
 	unsigned char *p = *pp;
+	uint64_t m = 0;
 
 	f->s = p;
 	f->doubled = 0;
-	while (p + 8 <= end && !stop8(p))
+
+	while (p + 8 <= end && (m = stop8(p)) == 0)
 		p += 8;
-	while (p < end && *p != ',' && *p != '\n' && *p != '\r' &&
-	       *p != '"')
-		p++;
+	if (m != 0)		/* the lowest flag is exact */
+		p += __builtin_ctzll(m) >> 3;
+	else
+		while (p < end && *p != ',' && *p != '\n' && *p != '\r' &&
+		       *p != '"')
+			p++;
 	if (p < end && *p == '"')
 		return REC_ODD;
 	f->n = (size_t)(p - f->s);
@@ -179,12 +205,16 @@ plain(unsigned char **pp, unsigned char *end, struct span *f)
 static void
 settle(struct part *w, struct span *f, size_t i)
 {
-	if (f->doubled) {
+	/* Columns the layout never reads (an export's system labels, say)
+	 * keep their doubled quotes: only a repeated header is compared
+	 * whole, and one with quotes in its names, seen as a data row,
+	 * makes this reader give up. */
+	if (f->doubled && w->used[i]) {
 		/* Every quote inside is the first of a pair (quoted() saw
 		 * to it): keep it, drop the next, move the runs between. */
 		unsigned char *r = f->s, *o = f->s, *end = f->s + f->n, *q;
 
-		while ((q = memchr(r, '"', (size_t)(end - r))) != NULL) {
+		while ((q = find_quote(r, end)) != NULL) {
 			memmove(o, r, (size_t)(q + 1 - r));
 			o += q + 1 - r;
 			r = q + 2;
@@ -403,6 +433,8 @@ static enum perr_code
 part_open(struct part *w, const struct gcp_in *g, struct bill_sink *sink,
 	  pthread_mutex_t *lock, int k, struct perr *e)
 {
+	int c;
+
 	w->g = *g;
 	memset(&w->g.b, 0, sizeof(w->g.b));
 	w->c = *g->c;
@@ -416,8 +448,12 @@ part_open(struct part *w, const struct gcp_in *g, struct bill_sink *sink,
 	w->fd = g->c->fd;
 	w->fv = calloc(LIM_CSV_COLUMNS, sizeof(*w->fv));
 	w->span = calloc(LIM_CSV_COLUMNS, sizeof(*w->span));
-	if (w->fv == NULL || w->span == NULL)
+	w->used = calloc(LIM_CSV_COLUMNS, 1);
+	if (w->fv == NULL || w->span == NULL || w->used == NULL)
 		return perr_set(e, P_ENOMEM, "out of memory");
+	for (c = 0; c < C_NCOL; c++)
+		if (g->col[c] >= 0 && g->col[c] < LIM_CSV_COLUMNS)
+			w->used[g->col[c]] = 1;
 	return bill_open_shared(&w->g.b, &w->c, sink, lock, (uint64_t)k << 48,
 				e);
 }
@@ -429,6 +465,7 @@ part_close(struct part *w)
 	free(w->buf);
 	free(w->fv);
 	free(w->span);
+	free(w->used);
 }
 
 /* Run the parts, one on this thread; 1 when every part ended where the

@@ -67,11 +67,19 @@ int
 bill_idmap_get(const struct bill_idmap *m, const char *key, size_t n,
 	       int64_t *id)
 {
+	return bill_idmap_get_h(m, key, n, bill_hash(key, n), id);
+}
+
+/* bill_idmap_get with the key's hash H given (see billsink.h). */
+int
+bill_idmap_get_h(const struct bill_idmap *m, const char *key, size_t n,
+		 uint64_t h, int64_t *id)
+{
 	struct bill_idslot *s;
 
 	if (m->cap == 0 || n == 0)
 		return 0;
-	s = map_find(m, key, n, bill_hash(key, n));
+	s = map_find(m, key, n, h ? h : 1);
 	if (s->n == 0)
 		return 0;
 	*id = s->id;
@@ -104,9 +112,17 @@ map_grow(struct bill_idmap *m)
 int
 bill_idmap_put(struct bill_idmap *m, const char *key, size_t n, int64_t id)
 {
-	struct bill_idslot *s;
-	uint64_t h = bill_hash(key, n);
+	return bill_idmap_put_h(m, key, n, bill_hash(key, n), id);
+}
 
+/* bill_idmap_put with the key's hash H given (see billsink.h). */
+int
+bill_idmap_put_h(struct bill_idmap *m, const char *key, size_t n,
+		 uint64_t h, int64_t id)
+{
+	struct bill_idslot *s;
+
+	h = h ? h : 1;		/* 0 marks nothing: see map_find */
 	if (n == 0 || ((m->n + 1) * 2 > m->cap && map_grow(m) != 0))
 		return -1;
 	if (m->alen + n > m->acap) {

@@ -91,6 +91,14 @@ int bill_idmap_get(const struct bill_idmap *m, const char *key, size_t n,
 int bill_idmap_put(struct bill_idmap *m, const char *key, size_t n,
 		   int64_t id);
 
+/* The same with the key's hash H chosen by the caller, who must give the
+ * same H for the same key, always (a hash of part of the key will do:
+ * keys that share it only cost a comparison). */
+int bill_idmap_get_h(const struct bill_idmap *m, const char *key,
+		     size_t n, uint64_t h, int64_t *id);
+int bill_idmap_put_h(struct bill_idmap *m, const char *key, size_t n,
+		     uint64_t h, int64_t id);
+
 void bill_idmap_free(struct bill_idmap *m);
 
 /* Start a sink on S, inside the caller's transaction. */
