@@ -14,6 +14,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	if (n == 0)
 		return 0;
 	fuzz_import(data + 1, n - 1, data[0] & 1 ? import_vast_billing :
-		    import_gcp_billing, "gcp-billing");
+		    import_gcp_billing, "gcp-billing", 1 + (data[0] >> 1 & 3));
 	return 0;
 }

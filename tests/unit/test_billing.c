@@ -743,6 +743,13 @@ test_readers(void)
 	both_readers(big, 2, 0, 0);
 	both_readers(big, 5, 0, 0);
 
+	/* Concatenated exports: the header again inside, skipped. */
+	f = fopen(big, "wb");
+	for (i = 0; i < 3; i++)
+		copy_into(f, demo, 0);
+	fclose(f);
+	both_readers(big, 3, 0, 0);
+
 	/* A quoted field with line breaks across the cut: the part before
 	 * it does not end on a record end, and the file is read again. */
 	snprintf(odd, sizeof(odd), "%s", path("odd.csv"));
