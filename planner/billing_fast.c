@@ -41,8 +41,12 @@
 
 #define BLOCK		(1024 * 1024)
 #define MAX_READERS	8
-#define PIECES_EACH	4		/* pieces per reader */
-#define MAX_PIECES	(MAX_READERS * PIECES_EACH)
+/* Pieces: at least four per reader, and small enough (PIECE_BYTES)
+ * that the reader still busy with the last one keeps the others waiting
+ * for a few milliseconds only. */
+#define PIECES_EACH	4
+#define PIECE_BYTES	(8LL * 1024 * 1024)
+#define MAX_PIECES	128
 /* Below this many bytes per thread, threads cost more than they save. */
 #define PART_MIN	(4 * 1024 * 1024)
 
@@ -551,7 +555,9 @@ go(struct gcp_in *g, long long from, long long size, int *done,
 	int n, k;
 
 	n = readers(g->c->opts, size - from);
-	ps.n = cut(g->c->fd, from, size, n * PIECES_EACH, ps.at);
+	ps.n = cut(g->c->fd, from, size, (size - from) / PIECE_BYTES >
+		   n * PIECES_EACH ? (int)((size - from) / PIECE_BYTES) :
+		   n * PIECES_EACH, ps.at);
 	ps.next = 0;
 	if (n > ps.n)
 		n = ps.n;

@@ -312,6 +312,7 @@ make_plan(struct run *r, struct perr *e)
 	if (r->o->rate_same)
 		rate_flat(&p->rates.same, r->o->rate_same_micro);
 	if (choose_month(r, p, e) ||
+	    resolver_ready(r->resolver, e) ||
 	    plan_load(&r->store, r->resolver, p, e) ||
 	    plan_save(&r->store, p, e))
 		return e->code;
@@ -458,7 +459,7 @@ open_resolver(struct run *r, struct perr *e)
 {
 	const struct options *o = r->o;
 
-	if (resolver_open(&r->resolver, e) ||
+	if (resolver_open_early(&r->resolver, e) ||
 	    resolver_set_regions(r->resolver, o->allow_regions,
 				 o->exclude_regions, e) ||
 	    (o->geoip && resolver_set_geoip(r->resolver, o->geoip, e)))

@@ -12,6 +12,7 @@
  * fact; this file holds only the rules.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,11 @@ struct memo {
 };
 
 struct resolver {
-	struct gazetteer *gaz;
+	struct gazetteer *gaz;		/* NULL while the loader runs */
+	pthread_t loader;		/* building gaz (resolver_open_early) */
+	int loading;
+	enum perr_code load_rc;
+	struct perr load_e;
 	struct region_catalog *cat;
 	struct memo *memo;		/* NULL if it could not be had */
 	unsigned char *allowed;		/* per catalog index; NULL: all */
@@ -84,8 +89,8 @@ memo_clear(struct resolver *r)
 }
 
 /* Open the gazetteer and the region catalog. */
-enum perr_code
-resolver_open(struct resolver **rp, struct perr *e)
+static enum perr_code
+open_tables(struct resolver **rp, int gazetteer, struct perr *e)
 {
 	struct resolver *r;
 	enum perr_code rc;
@@ -93,7 +98,7 @@ resolver_open(struct resolver **rp, struct perr *e)
 	*rp = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return perr_set(e, P_ENOMEM, "resolver");
-	if ((rc = gaz_open(&r->gaz, e)) != P_OK ||
+	if ((gazetteer && (rc = gaz_open(&r->gaz, e)) != P_OK) ||
 	    (rc = regions_open(&r->cat, e)) != P_OK) {
 		resolver_free(r);
 		return rc;
@@ -101,6 +106,49 @@ resolver_open(struct resolver **rp, struct perr *e)
 	r->memo = calloc(1, sizeof(*r->memo));
 	*rp = r;
 	return P_OK;
+}
+
+enum perr_code
+resolver_open(struct resolver **rp, struct perr *e)
+{
+	return open_tables(rp, 1, e);
+}
+
+static void *
+load_gazetteer(void *arg)
+{
+	struct resolver *r = arg;
+
+	r->load_rc = gaz_open(&r->gaz, &r->load_e);
+	return NULL;
+}
+
+/* Open R with the gazetteer built on another thread (see resolve.h). */
+enum perr_code
+resolver_open_early(struct resolver **rp, struct perr *e)
+{
+	enum perr_code rc = open_tables(rp, 0, e);
+
+	if (rc != P_OK)
+		return rc;
+	(*rp)->loading = pthread_create(&(*rp)->loader, NULL,
+					load_gazetteer, *rp) == 0;
+	if (!(*rp)->loading)
+		(*rp)->load_rc = gaz_open(&(*rp)->gaz, &(*rp)->load_e);
+	return P_OK;
+}
+
+/* Wait for the gazetteer (see resolve.h). */
+enum perr_code
+resolver_ready(struct resolver *r, struct perr *e)
+{
+	if (r->loading) {
+		pthread_join(r->loader, NULL);
+		r->loading = 0;
+	}
+	if (r->load_rc != P_OK)
+		*e = r->load_e;
+	return r->load_rc;
 }
 
 /* Use the MaxMind-format database at PATH for IP fallbacks. */
@@ -161,6 +209,8 @@ resolver_free(struct resolver *r)
 
 	if (r == NULL)
 		return;
+	if (r->loading)
+		pthread_join(r->loader, NULL);
 	if (r->memo != NULL)
 		for (i = 0; i < CACHE_SLOTS; i++)
 			free(r->memo->slot[i].key);

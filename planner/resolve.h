@@ -81,6 +81,13 @@ struct resolver;
 enum perr_code resolver_open(struct resolver **r, struct perr *e);
 void resolver_free(struct resolver *r);
 
+/* resolver_open, with the gazetteer (tens of milliseconds of parsing)
+ * built on another thread while the caller goes on: the nightly run
+ * imports meanwhile.  Nothing may resolve before resolver_ready, which
+ * waits for it and returns its error, if any. */
+enum perr_code resolver_open_early(struct resolver **r, struct perr *e);
+enum perr_code resolver_ready(struct resolver *r, struct perr *e);
+
 /* Answer only with regions in ALLOW (a comma-separated list; NULL or ""
  * for all) and not in EXCLUDE.  P_EUSAGE naming an unknown region, or
  * when no region is left.  Forgets memoised answers. */
