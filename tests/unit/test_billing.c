@@ -839,6 +839,24 @@ test_credits(void)
 	CHECK(!ok);
 	credits("{\"amount\":-1}", &ok);
 	CHECK(!ok);
+
+	/* The usual shape, read without cJSON: the same answers. */
+	CREDITS("[{\"name\":\"Sustained usage discount\",\"amount\":-0.61,"
+		"\"full_name\":\"x\",\"id\":\"y\",\"type\":\"SUD\"}]", -610000);
+	CREDITS("[ {\"amount\": -1e-6 , \"n\": \"\"} , {\"amount\":2} ]\n",
+		1999999);
+	credits("[{\"amount\":1,\"amount\":2}]", &ok);	/* twice */
+	CHECK(!ok);
+	credits("[{\"name\":\"x\"}]", &ok);		/* none */
+	CHECK(!ok);
+	credits("[{\"amount\":\"1\"}]", &ok);		/* a string */
+	CHECK(!ok);
+	/* Outside the usual shape cJSON decides, as it always did: it
+	 * takes a leading zero and ignores text after the list. */
+	CREDITS("[{\"amount\":01}]", 1000000);
+	CREDITS("[{\"amount\":-1}]]", -1000000);
+	CREDITS("[{\"amount\":-1,\"x\":{\"y\":[true]}}]", -1000000);
+	CREDITS("[{\"n\":\"a\\\"b\",\"amount\":3}]", 3000000);
 }
 
 static void
