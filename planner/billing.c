@@ -264,12 +264,12 @@ memo_keep(struct bill_memo *m, int kind, const struct csvin_field *f)
  * its labels, and resources come back every hour; parsing a cell with
  * cJSON costs a dozen allocations.  Direct-mapped by a hash of the cell;
  * cells or results longer than a slot are not remembered. */
-#define LABEL_SLOTS	256
+#define LABEL_SLOTS	2048	/* 1 MB a reader: an hour of 1,000 VMs */
 
 struct label_slot {
 	int kind;		/* 0: empty; else as bill_memo */
 	size_t n, rn;
-	char cell[512], res[512];
+	char cell[240], res[240];
 };
 
 static struct label_slot *
@@ -978,6 +978,10 @@ bill_close(struct bill_ctx *b)
 	free(b->ukey.p);
 	free(b->label_cache);
 	b->label_cache = NULL;
+	free(b->uent);
+	free(b->prefixes.p);
+	b->uent = NULL;
+	b->prefixes.p = NULL;
 	memset(&b->labels, 0, sizeof(b->labels));
 	memset(&b->key, 0, sizeof(b->key));
 	memset(&b->ukey, 0, sizeof(b->ukey));
@@ -992,25 +996,6 @@ key_tail(struct bill_buf *k, const char *tag, const struct csvin_field *f)
 	return buf_str(k, tag) || buf_esc(k, f->s, f->n, ESC_LOWER);
 }
 
-static int
-build_key(struct bill_ctx *b, const struct bill_line *l)
-{
-	const struct csvin_field *res = l->res_global.n ? &l->res_global :
-	    &l->res_name;
-	struct bill_buf *k = &b->key;
-
-	k->n = 0;
-	return buf_esc(k, l->account.s, l->account.n, 0) ||
-	    buf_str(k, "|") || buf_esc(k, l->sku_id.s, l->sku_id.n, 0) ||
-	    buf_str(k, "|") || buf_esc(k, l->project.s, l->project.n, 0) ||
-	    buf_str(k, "|") || buf_esc(k, res->s, res->n, 0) ||
-	    buf_str(k, "|") || buf_int(k, l->usage_start) ||
-	    buf_str(k, "|") || buf_int(k, l->usage_end) ||
-	    buf_str(k, "|") || buf_add(k, b->labels.p, b->labels.n) ||
-	    key_tail(k, "|ct=", &l->charge) ||
-	    key_tail(k, "|cc=", &l->charge_class) ||
-	    key_tail(k, "|cr=", &l->credit_type);
-}
 
 /* The hour holding unix time T, rounded down. */
 static int64_t
@@ -1096,13 +1081,31 @@ usage_key(struct bill_ctx *b, const struct bill_col *col)
 	return 0;
 }
 
-/* The id of the usage total of COL: from this reader's table, else from
- * the sink (which finds or makes it). */
-static enum perr_code
-usage_id(struct bill_ctx *b, const struct bill_col *col, int64_t *id,
-	 struct perr *e)
+/* "account|sku|project|resource|" of L, escaped: the start of its
+ * natural key, the same for every row of its usage total. */
+static int
+key_prefix(struct bill_buf *k, const struct bill_line *l)
 {
+	const struct csvin_field *res = l->res_global.n ? &l->res_global :
+	    &l->res_name;
+
+	return buf_esc(k, l->account.s, l->account.n, 0) ||
+	    buf_str(k, "|") || buf_esc(k, l->sku_id.s, l->sku_id.n, 0) ||
+	    buf_str(k, "|") || buf_esc(k, l->project.s, l->project.n, 0) ||
+	    buf_str(k, "|") || buf_esc(k, res->s, res->n, 0) ||
+	    buf_str(k, "|");
+}
+
+/* This reader's entry for the usage total of L (columns COL): its id
+ * and its key prefix (key_prefix), found in the reader's table or made
+ * (the sink finds or makes the id). */
+static enum perr_code
+usage_of(struct bill_ctx *b, const struct bill_line *l,
+	 const struct bill_col *col, struct bill_uent **out, struct perr *e)
+{
+	struct bill_uent *u;
 	enum perr_code rc;
+	int64_t at;
 
 	/* The table's hash: SKU, resource and month, which nearly always
 	 * tell totals apart; hashing all of the key cost more than the
@@ -1115,20 +1118,36 @@ usage_id(struct bill_ctx *b, const struct bill_col *col, int64_t *id,
 	if (raw_key(b, col) != 0)
 		return perr_set(e, P_ELIMIT, "billing row longer than %d "
 				"bytes", LIM_CSV_ROW);
-	if (bill_idmap_get_h(&b->usage, b->ukey.p, b->ukey.n, h, id))
+	if (bill_idmap_get_h(&b->usage, b->ukey.p, b->ukey.n, h, &at)) {
+		*out = &b->uent[at];
 		return P_OK;
-	if (usage_key(b, col) != 0)
+	}
+	if (b->nuent == b->uent_cap) {
+		size_t cap = b->uent_cap ? b->uent_cap * 2 : 256;
+
+		if ((u = realloc(b->uent, cap * sizeof(*u))) == NULL)
+			return perr_set(e, P_ENOMEM, "out of memory");
+		b->uent = u;
+		b->uent_cap = cap;
+	}
+	u = &b->uent[b->nuent];
+	u->off = b->prefixes.n;
+	if (key_prefix(&b->prefixes, l) != 0 || usage_key(b, col) != 0)
 		return perr_set(e, P_ELIMIT, "billing row longer than %d "
 				"bytes", LIM_CSV_ROW);
+	u->n = b->prefixes.n - u->off;
 	if (b->lock)
 		pthread_mutex_lock(b->lock);
-	rc = bill_sink_usage(b->sink, b->key.p, b->key.n, col, id, e);
+	rc = bill_sink_usage(b->sink, b->key.p, b->key.n, col, &u->id, e);
 	if (b->lock)
 		pthread_mutex_unlock(b->lock);
-	if (rc == P_OK && bill_idmap_put_h(&b->usage, b->ukey.p, b->ukey.n,
-					   h, *id) != 0)
+	if (rc != P_OK)
+		return rc;
+	if (bill_idmap_put_h(&b->usage, b->ukey.p, b->ukey.n, h,
+			     (int64_t)b->nuent) != 0)
 		return perr_set(e, P_ENOMEM, "out of memory");
-	return rc;
+	*out = &b->uent[b->nuent++];
+	return P_OK;
 }
 
 /* The number in the N digits at T. */
@@ -1157,16 +1176,14 @@ export_us(const char *t)
 		 num(t + 17, 2)) * 1000000) + num(t + 20, 6);
 }
 
-/* The rec of L, whose natural key is KEY (N bytes), into the batch.
- * KEY may be b->key, which usage_id reuses: it is hashed first. */
+/* The rec of L, whose natural key is KEY (N bytes) and usage total
+ * USAGE, into the batch. */
 static enum perr_code
-put_keyed(struct bill_ctx *b, const struct bill_line *l, const char *key,
-	  size_t n, struct perr *e)
+put_rec(struct bill_ctx *b, const struct bill_line *l, const char *key,
+	size_t n, int64_t usage, struct perr *e)
 {
 	struct bill_rec *r = &b->batch[b->nbatch];
-	struct bill_col col[BU_NCOLS];
 	unsigned char md[EVP_MAX_MD_SIZE];
-	enum perr_code rc;
 	int i;
 
 	if (EVP_DigestInit_ex(b->md, b->sha256, NULL) != 1 ||
@@ -1178,9 +1195,7 @@ put_keyed(struct bill_ctx *b, const struct bill_line *l, const char *key,
 		r->h[0] |= (uint64_t)md[i] << (8 * i);
 		r->h[1] |= (uint64_t)md[8 + i] << (8 * i);
 	}
-	usage_cols(b, l, col);
-	if ((rc = usage_id(b, col, &r->usage, e)) != P_OK)
-		return rc;
+	r->usage = usage;
 	r->hour = hour_of(l->usage_start);
 	r->export_us = l->export_time[0] ? export_us(l->export_time) :
 	    BILL_NO_EXPORT;
@@ -1193,14 +1208,43 @@ put_keyed(struct bill_ctx *b, const struct bill_line *l, const char *key,
 	return P_OK;
 }
 
-/* Build the key and queue the row (see billing.h). */
+/* L with its natural key KEY (N bytes) given (schema 7's upgrade). */
+static enum perr_code
+put_keyed(struct bill_ctx *b, const struct bill_line *l, const char *key,
+	  size_t n, struct perr *e)
+{
+	struct bill_col col[BU_NCOLS];
+	struct bill_uent *u;
+
+	usage_cols(b, l, col);
+	if (usage_of(b, l, col, &u, e) != P_OK)
+		return e->code;
+	return put_rec(b, l, key, n, u->id, e);
+}
+
+/* Build the key and queue the row (see billing.h).  The key's start
+ * comes from the row's usage total, escaped once for all its rows. */
 enum perr_code
 bill_put(struct bill_ctx *b, const struct bill_line *l, struct perr *e)
 {
-	if (build_key(b, l) != 0)
+	struct bill_col col[BU_NCOLS];
+	struct bill_uent *u;
+	struct bill_buf *k = &b->key;
+
+	usage_cols(b, l, col);
+	if (usage_of(b, l, col, &u, e) != P_OK)
+		return e->code;
+	k->n = 0;
+	if (buf_add(k, b->prefixes.p + u->off, u->n) ||
+	    buf_int(k, l->usage_start) ||
+	    buf_str(k, "|") || buf_int(k, l->usage_end) ||
+	    buf_str(k, "|") || buf_add(k, b->labels.p, b->labels.n) ||
+	    key_tail(k, "|ct=", &l->charge) ||
+	    key_tail(k, "|cc=", &l->charge_class) ||
+	    key_tail(k, "|cr=", &l->credit_type))
 		return perr_set(e, P_ELIMIT, "%s: natural key longer than %d "
 				"bytes", b->c->path, LIM_CSV_ROW);
-	return put_keyed(b, l, b->key.p, b->key.n, e);
+	return put_rec(b, l, k->p, k->n, u->id, e);
 }
 
 /* ---- schema 7 ------------------------------------------------------ */

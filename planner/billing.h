@@ -79,6 +79,13 @@ struct bill_memo {
 	int64_t sum;		/* credits */
 };
 
+/* A usage total as one reader knows it: its id, and the escaped start
+ * of the natural key of its rows (bytes OFF.. OFF + N of prefixes). */
+struct bill_uent {
+	int64_t id;
+	size_t off, n;
+};
+
 /* What an importer (or one reader of part of a file) holds for the
  * length of one file. */
 struct bill_ctx {
@@ -86,7 +93,10 @@ struct bill_ctx {
 	struct bill_sink *sink;
 	int own_sink;		/* else shared with other readers, ... */
 	pthread_mutex_t *lock;	/* ... under this lock */
-	struct bill_idmap usage;	/* usage key -> id, seen by this reader */
+	struct bill_idmap usage;	/* usage key -> index in uent */
+	struct bill_uent *uent;
+	size_t nuent, uent_cap;
+	struct bill_buf prefixes;
 	EVP_MD_CTX *md;
 	EVP_MD *sha256;
 	struct bill_rec *batch;	/* rows for the sink */
