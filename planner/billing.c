@@ -962,10 +962,14 @@ bill_finish(struct bill_ctx *b, struct perr *e)
 void
 bill_close(struct bill_ctx *b)
 {
+	size_t i;
+
 	if (b->own_sink)
 		bill_sink_free(b->sink);
 	b->sink = NULL;
 	egress_skus_release(&b->skus);
+	for (i = 0; i < b->nuent; i++)
+		EVP_MD_CTX_free(b->uent[i].pre);
 	EVP_MD_CTX_free(b->md);
 	EVP_MD_free(b->sha256);
 	b->md = NULL;
@@ -1136,6 +1140,15 @@ usage_of(struct bill_ctx *b, const struct bill_line *l,
 		return perr_set(e, P_ELIMIT, "billing row longer than %d "
 				"bytes", LIM_CSV_ROW);
 	u->n = b->prefixes.n - u->off;
+	/* SHA-256 state after the prefix: each row then hashes only the
+	 * rest of its key (the digest is that of the whole key). */
+	if ((u->pre = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(u->pre, b->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(u->pre, b->prefixes.p + u->off, u->n) != 1) {
+		EVP_MD_CTX_free(u->pre);
+		return perr_set(e, P_ENOMEM, "SHA-256 failed");
+	}
+	b->nuent++;	/* owns pre from here */
 	if (b->lock)
 		pthread_mutex_lock(b->lock);
 	rc = bill_sink_usage(b->sink, b->key.p, b->key.n, col, &u->id, e);
@@ -1144,9 +1157,9 @@ usage_of(struct bill_ctx *b, const struct bill_line *l,
 	if (rc != P_OK)
 		return rc;
 	if (bill_idmap_put_h(&b->usage, b->ukey.p, b->ukey.n, h,
-			     (int64_t)b->nuent) != 0)
+			     (int64_t)b->nuent - 1) != 0)
 		return perr_set(e, P_ENOMEM, "out of memory");
-	*out = &b->uent[b->nuent++];
+	*out = u;
 	return P_OK;
 }
 
@@ -1176,19 +1189,32 @@ export_us(const char *t)
 		 num(t + 17, 2)) * 1000000) + num(t + 20, 6);
 }
 
-/* The rec of L, whose natural key is KEY (N bytes) and usage total
- * USAGE, into the batch. */
+static enum perr_code put_digest(struct bill_ctx *, const struct bill_line *,
+				 const struct bill_uent *, struct perr *);
+
+/* The rec of L, whose natural key is KEY (N bytes) and usage total U,
+ * into the batch. */
 static enum perr_code
 put_rec(struct bill_ctx *b, const struct bill_line *l, const char *key,
-	size_t n, int64_t usage, struct perr *e)
+	size_t n, const struct bill_uent *u, struct perr *e)
+{
+	if (EVP_DigestInit_ex(b->md, b->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(b->md, key, n) != 1)
+		return perr_set(e, P_ENOMEM, "SHA-256 failed");
+	return put_digest(b, l, u, e);
+}
+
+/* The rec of L, whose key b->md has taken whole, into the batch. */
+static enum perr_code
+put_digest(struct bill_ctx *b, const struct bill_line *l,
+	   const struct bill_uent *u, struct perr *e)
 {
 	struct bill_rec *r = &b->batch[b->nbatch];
 	unsigned char md[EVP_MAX_MD_SIZE];
+	int64_t usage = u->id;
 	int i;
 
-	if (EVP_DigestInit_ex(b->md, b->sha256, NULL) != 1 ||
-	    EVP_DigestUpdate(b->md, key, n) != 1 ||
-	    EVP_DigestFinal_ex(b->md, md, NULL) != 1)
+	if (EVP_DigestFinal_ex(b->md, md, NULL) != 1)
 		return perr_set(e, P_ENOMEM, "SHA-256 failed");
 	r->h[0] = r->h[1] = 0;
 	for (i = 0; i < 8; i++) {	/* little-endian: blob = digest bytes */
@@ -1219,7 +1245,19 @@ put_keyed(struct bill_ctx *b, const struct bill_line *l, const char *key,
 	usage_cols(b, l, col);
 	if (usage_of(b, l, col, &u, e) != P_OK)
 		return e->code;
-	return put_rec(b, l, key, n, u->id, e);
+	return put_rec(b, l, key, n, u, e);
+}
+
+/* put_rec for a key whose prefix U's SHA-256 state has taken: REST
+ * (N bytes) is what follows it. */
+static enum perr_code
+put_primed(struct bill_ctx *b, const struct bill_line *l, const char *rest,
+	   size_t n, const struct bill_uent *u, struct perr *e)
+{
+	if (EVP_MD_CTX_copy_ex(b->md, u->pre) != 1 ||
+	    EVP_DigestUpdate(b->md, rest, n) != 1)
+		return perr_set(e, P_ENOMEM, "SHA-256 failed");
+	return put_digest(b, l, u, e);
 }
 
 /* Build the key and queue the row (see billing.h).  The key's start
@@ -1244,7 +1282,7 @@ bill_put(struct bill_ctx *b, const struct bill_line *l, struct perr *e)
 	    key_tail(k, "|cr=", &l->credit_type))
 		return perr_set(e, P_ELIMIT, "%s: natural key longer than %d "
 				"bytes", b->c->path, LIM_CSV_ROW);
-	return put_rec(b, l, k->p, k->n, u->id, e);
+	return put_primed(b, l, k->p + u->n, k->n - u->n, u, e);
 }
 
 /* ---- schema 7 ------------------------------------------------------ */

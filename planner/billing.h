@@ -84,6 +84,7 @@ struct bill_memo {
 struct bill_uent {
 	int64_t id;
 	size_t off, n;
+	EVP_MD_CTX *pre;	/* SHA-256 having taken the prefix */
 };
 
 /* What an importer (or one reader of part of a file) holds for the
