@@ -21,14 +21,13 @@ enum { ESC_LABEL = 1, ESC_LOWER = 2 };
 
 /* ---- buffers and key text ------------------------------------------ */
 
+/* Room for N more bytes in B (at most LIM_CSV_ROW in all). */
 static int
-buf_add(struct bill_buf *b, const char *s, size_t n)
+buf_room(struct bill_buf *b, size_t n)
 {
 	size_t cap = b->cap ? b->cap : 256;
 	char *p;
 
-	if (n == 0)
-		return 0;
 	if (b->n + n > LIM_CSV_ROW)
 		return -1;
 	if (b->n + n > b->cap) {
@@ -39,6 +38,16 @@ buf_add(struct bill_buf *b, const char *s, size_t n)
 		b->p = p;
 		b->cap = cap;
 	}
+	return 0;
+}
+
+static int
+buf_add(struct bill_buf *b, const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (buf_room(b, n))
+		return -1;
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
 	return 0;
@@ -1051,18 +1060,25 @@ static int
 raw_key(struct bill_ctx *b, const struct bill_col *col)
 {
 	struct bill_buf *k = &b->ukey;
+	size_t need = 8 + BU_NCOLS * sizeof(uint32_t);
 	uint32_t n;
+	char *p;
 	int i;
 
+	for (i = 0; i < BU_NCOLS; i++)
+		need += col[i].n;
 	k->n = 0;
-	if (buf_add(k, b->month, 8))
+	if (buf_room(k, need))		/* one check for all of it */
 		return -1;
+	memcpy(k->p, b->month, 8);
+	p = k->p + 8;
 	for (i = 0; i < BU_NCOLS; i++) {
 		n = (uint32_t)col[i].n;
-		if (buf_add(k, (const char *)&n, sizeof(n)) ||
-		    buf_add(k, col[i].s, col[i].n))
-			return -1;
+		memcpy(p, &n, sizeof(n));
+		memcpy(p + sizeof(n), col[i].s, col[i].n);
+		p += sizeof(n) + col[i].n;
 	}
+	k->n = need;
 	return 0;
 }
 

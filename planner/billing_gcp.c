@@ -361,6 +361,28 @@ plausible(struct gcp_in *g, enum col q, const struct bill_line *l,
 			      "1 EiB for an egress SKU", NULL, e);
 }
 
+/* The egress kind of a SKU description (egress_skus_match), from the
+ * reader's cache of descriptions met before: a file has a few hundred
+ * SKUs, and matching one against the table's patterns costs more than
+ * a lookup. */
+static const char *
+sku_kind(struct gcp_in *g, const struct csvin_field *desc)
+{
+	struct sku_memo *m = &g->skus[bill_hash(desc->s, desc->n) %
+				      SKU_MEMO];
+
+	if (m->n == desc->n && desc->n > 0 &&
+	    memcmp(m->desc, desc->s, desc->n) == 0)
+		return m->kind;
+	m->kind = egress_skus_match(&g->b.skus, desc->s, desc->n);
+	m->n = 0;
+	if (desc->n <= sizeof(m->desc)) {
+		memcpy(m->desc, desc->s, desc->n);
+		m->n = desc->n;
+	}
+	return m->kind;
+}
+
 /* Classify the SKU; for egress, find its usage in bytes. */
 static enum perr_code
 egress(struct gcp_in *g, struct bill_line *l, struct perr *e)
@@ -371,8 +393,7 @@ egress(struct gcp_in *g, struct bill_line *l, struct perr *e)
 	size_t i;
 	int rc;
 
-	l->egress_kind = egress_skus_match(&g->b.skus, l->sku_desc.s,
-					   l->sku_desc.n);
+	l->egress_kind = sku_kind(g, &l->sku_desc);
 	if (l->egress_kind == NULL)
 		return P_OK;
 	for (i = 0; i < NCOLS(pairs); i++)

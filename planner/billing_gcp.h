@@ -46,6 +46,14 @@ struct time_memo {
 	int64_t t;
 };
 
+/* A SKU description and its egress kind (billing_gcp.c, sku_kind). */
+#define SKU_MEMO	256
+struct sku_memo {
+	char desc[120];
+	size_t n;		/* 0: empty */
+	const char *kind;
+};
+
 struct gcp_in {
 	struct import_ctx *c;
 	struct csvin r;
@@ -56,6 +64,7 @@ struct gcp_in {
 	char first[48];		/* start of the first record, for messages */
 	long first_line;
 	struct time_memo times[2];	/* usage start, usage end */
+	struct sku_memo skus[SKU_MEMO];
 };
 
 /* The current record of g->r: skipped (a repeated header, a summary
