@@ -452,8 +452,8 @@ credit_scan(const char *s, size_t n, int64_t *sum, int *count,
  * Most credits cells are a list of flat objects of strings and numbers:
  * [{"name":"Sustained usage discount","amount":-0.61,...}].  shape()
  * reads exactly that much of JSON, no more, and gives the number of
- * objects, each with one numeric "amount": what cJSON and credit_count
- * give for such a text.  On anything else (escapes, nesting, literals,
+ * objects, each with one numeric "amount", and their sum: what cJSON,
+ * credit_count and credit_scan give for such a text.  On anything else (escapes, nesting, literals,
  * a missing or repeated amount, text after the list) it answers -2 and
  * cJSON decides, as before: a strict subset of JSON, so that whatever it
  * takes, cJSON takes the same way.  It saves a dozen allocations for
@@ -511,12 +511,27 @@ json_number(const char *s, size_t n, size_t *i)
 	return 0;
 }
 
-/* One flat object at S[*I] ('{'); 0 with one numeric "amount", else
- * -1. */
+/* Add the amount written at S (N bytes) to *SUM as credit_amount does;
+ * -1 where it would refuse (then cJSON's path gives the reason). */
 static int
-flat_object(const char *s, size_t n, size_t *i)
+add_amount(const char *s, size_t n, int64_t *sum)
 {
-	size_t j = skip_blank(s, n, *i + 1), k;
+	const char *why;
+	int64_t v;
+
+	if (dec_parse(s, n, 6, DEC_STRICT, &v, &why) != 0 ||
+	    (v > 0 && *sum > INT64_MAX - v) || (v < 0 && *sum < INT64_MIN - v))
+		return -1;
+	*sum += v;
+	return 0;
+}
+
+/* One flat object at S[*I] ('{'); 0 with one numeric "amount", added
+ * to *SUM, else -1. */
+static int
+flat_object(const char *s, size_t n, size_t *i, int64_t *sum)
+{
+	size_t j = skip_blank(s, n, *i + 1), k, v;
 	int amounts = 0, number;
 
 	if (j < n && s[j] == '}')
@@ -529,7 +544,7 @@ flat_object(const char *s, size_t n, size_t *i)
 		j = skip_blank(s, n, j);
 		if (j >= n || s[j] != ':')
 			return -1;
-		j = skip_blank(s, n, j + 1);
+		j = v = skip_blank(s, n, j + 1);
 		if (j < n && s[j] == '"') {
 			if (plain_string(s, n, &j))
 				return -1;
@@ -537,8 +552,8 @@ flat_object(const char *s, size_t n, size_t *i)
 			number = 1;
 		else
 			return -1;
-		if (j - k > 0 && k + 8 <= n && memcmp(s + k, "\"amount\"", 8)
-		    == 0 && (amounts++ || !number))
+		if (k + 8 <= n && memcmp(s + k, "\"amount\"", 8) == 0 &&
+		    (amounts++ || !number || add_amount(s + v, j - v, sum)))
 			return -1;
 		j = skip_blank(s, n, j);
 		if (j < n && s[j] == ',') {
@@ -553,20 +568,22 @@ flat_object(const char *s, size_t n, size_t *i)
 	return amounts == 1 ? 0 : -1;
 }
 
-/* The number of credits in S (N bytes), or UNSURE. */
+/* The number of credits in S (N bytes), their sum in *SUM; or
+ * UNSURE. */
 static int
-shape(const char *s, size_t n)
+shape(const char *s, size_t n, int64_t *sum)
 {
 	size_t i = skip_blank(s, n, 0);
 	int count = 0;
 
+	*sum = 0;
 	if (i >= n || s[i] != '[')
 		return UNSURE;
 	i = skip_blank(s, n, i + 1);
 	if (i < n && s[i] == ']')
 		return skip_blank(s, n, i + 1) == n ? 0 : UNSURE;
 	for (;;) {
-		if (i >= n || s[i] != '{' || flat_object(s, n, &i))
+		if (i >= n || s[i] != '{' || flat_object(s, n, &i, sum))
 			return UNSURE;
 		count++;
 		i = skip_blank(s, n, i);
@@ -590,15 +607,15 @@ bill_credits(const struct csvin_field *f, int64_t *sum, const char **why)
 	*sum = 0;
 	if (f->n == 0)
 		return 0;
-	if ((want = shape(f->s, f->n)) != UNSURE)
-		goto scan;
+	if (shape(f->s, f->n, sum) != UNSURE)
+		return 0;
+	*sum = 0;
 	if ((j = cJSON_ParseWithLength(f->s, f->n)) == NULL) {
 		*why = "not valid JSON";
 		return -1;
 	}
 	want = credit_count(j);
 	cJSON_Delete(j);
-scan:
 	*why = "not a list of objects with a numeric amount";
 	if (want < 0 || credit_scan(f->s, f->n, sum, &got, why) != 0)
 		return -1;
