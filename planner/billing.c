@@ -1040,14 +1040,17 @@ static void
 usage_cols(struct bill_ctx *b, const struct bill_line *l,
 	   struct bill_col *col)
 {
-	struct csvin_field id = bill_instance_id(&l->res_global);
 	const struct csvin_field *f[BU_NCOLS] = {
 		NULL, &l->account, &l->project, &l->service, &l->sku_id,
 		&l->sku_desc, &l->region, &l->zone, &l->res_name,
-		&l->res_global, &id, &l->currency, NULL
+		&l->res_global, NULL, &l->currency, NULL
 	};
 	int i;
 
+	/* The instance id is the end of res_global: found only for a
+	 * total this reader has not met (usage_of). */
+	col[BU_INSTANCE_ID].s = "";
+	col[BU_INSTANCE_ID].n = 0;
 	col[BU_SOURCE].s = l->source;
 	col[BU_SOURCE].n = strlen(l->source);
 	col[BU_EGRESS_KIND].s = l->egress_kind ? l->egress_kind : "";
@@ -1082,6 +1085,8 @@ raw_key(struct bill_ctx *b, const struct bill_col *col)
 	char *p;
 	int i;
 
+	/* The instance id, which follows from res_global, is still empty
+	 * here (usage_cols): it adds nothing to the key. */
 	for (i = 0; i < BU_NCOLS; i++)
 		need += col[i].n;
 	k->n = 0;
@@ -1138,8 +1143,9 @@ key_prefix(struct bill_buf *k, const struct bill_line *l)
  * (the sink finds or makes the id). */
 static enum perr_code
 usage_of(struct bill_ctx *b, const struct bill_line *l,
-	 const struct bill_col *col, struct bill_uent **out, struct perr *e)
+	 struct bill_col *col, struct bill_uent **out, struct perr *e)
 {
+	struct csvin_field id;
 	struct bill_uent *u;
 	enum perr_code rc;
 	int64_t at;
@@ -1168,6 +1174,9 @@ usage_of(struct bill_ctx *b, const struct bill_line *l,
 		b->uent_cap = cap;
 	}
 	u = &b->uent[b->nuent];
+	id = bill_instance_id(&l->res_global);
+	col[BU_INSTANCE_ID].s = id.s;
+	col[BU_INSTANCE_ID].n = id.n;
 	u->off = b->prefixes.n;
 	if (key_prefix(&b->prefixes, l) != 0 || usage_key(b, col) != 0)
 		return perr_set(e, P_ELIMIT, "billing row longer than %d "
