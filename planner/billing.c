@@ -15,6 +15,7 @@
 #include "billing.h"
 #include "caps.h"
 #include "money.h"
+#include "swar.h"
 #include "timeutil.h"
 
 enum { ESC_LABEL = 1, ESC_LOWER = 2 };
@@ -70,27 +71,15 @@ plain_byte(unsigned char c, unsigned flags)
 	return !(flags & ESC_LOWER) || c < 'A' || c > 'Z';
 }
 
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
-
-/* Nonzero when a byte of V is below N (N <= 0x80; exact for "any"). */
-static uint64_t
-byte_below(uint64_t v, unsigned n)
-{
-	return (v - ONES * n) & ~v & HIGHS;
-}
-
 /* 1 when none of the 8 bytes at S needs an escape without flags: every
  * key is built from a few hundred such bytes per row. */
 static int
 plain8(const char *s)
 {
-	uint64_t v;
+	uint64_t v = swar_load(s);
 
-	memcpy(&v, s, sizeof(v));
-	return (byte_below(v, 0x20) | byte_below(v ^ (ONES * 0x7F), 1) |
-		byte_below(v ^ (ONES * '%'), 1) |
-		byte_below(v ^ (ONES * '|'), 1)) == 0;
+	return (swar_below(v, 0x20) | swar_byte(v, 0x7F) | swar_byte(v, '%') |
+		swar_byte(v, '|')) == 0;
 }
 
 /* Append S (N bytes) as one key part: see the key format in billing.h.

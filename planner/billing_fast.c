@@ -37,6 +37,7 @@
 
 #include "billing_gcp.h"
 #include "caps.h"
+#include "swar.h"
 #include "utf8.h"
 
 #define BLOCK		(1024 * 1024)
@@ -82,25 +83,15 @@ struct part {
 
 /* ---- one record ---------------------------------------------------- */
 
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
-
-static uint64_t
-zero_byte(uint64_t v)
-{
-	return (v - ONES) & ~v & HIGHS;
-}
-
 /* Nonzero when one of the 8 bytes at P ends an unquoted field or is a
  * quote (which only the one-thread reader judges). */
 static uint64_t
 stop8(const unsigned char *p)
 {
-	uint64_t v;
+	uint64_t v = swar_load(p);
 
-	memcpy(&v, p, sizeof(v));
-	return zero_byte(v ^ (ONES * ',')) | zero_byte(v ^ (ONES * '\n')) |
-	    zero_byte(v ^ (ONES * '\r')) | zero_byte(v ^ (ONES * '"'));
+	return swar_byte(v, ',') | swar_byte(v, '\n') | swar_byte(v, '\r') |
+	    swar_byte(v, '"');
 }
 
 /* The first quote in [P, END), or NULL: eight bytes at a time in line
@@ -110,13 +101,11 @@ stop8(const unsigned char *p)
 static unsigned char *
 find_quote(unsigned char *p, const unsigned char *end)
 {
-	uint64_t v, m;
+	uint64_t m;
 
-	for (; p + 8 <= end; p += 8) {
-		memcpy(&v, p, sizeof(v));
-		if ((m = zero_byte(v ^ (ONES * '"'))) != 0)
+	for (; p + 8 <= end; p += 8)
+		if ((m = swar_byte(swar_load(p), '"')) != 0)
 			return p + (__builtin_ctzll(m) >> 3);
-	}
 	for (; p < end; p++)
 		if (*p == '"')
 			return p;
@@ -142,8 +131,8 @@ text_ok(const unsigned char *s, size_t n)
 	}
 #endif
 	for (; i + 8 <= n; i += 8) {
-		memcpy(&v, s + i, sizeof(v));
-		if ((v & HIGHS) | zero_byte(v))
+		v = swar_load(s + i);
+		if ((v & SWAR_HIGHS) | swar_zero(v))
 			break;
 	}
 	for (; i < n; i++)

@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvin.h"
 #include "caps.h"
+#include "csvin.h"
+#include "swar.h"
 
 /* libcsv's field buffer holds the field, a closing quote it removes
  * later and the NUL of CSV_APPEND_NULL. */
@@ -211,26 +212,15 @@ utf8_lead(struct csvin *r, unsigned c)
 	return 0;
 }
 
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
-
-/* Nonzero when some byte of V is zero (exact: the classic bit trick). */
-static uint64_t
-zero_byte(uint64_t v)
-{
-	return (v - ONES) & ~v & HIGHS;
-}
-
 /* 1 when the 8 bytes at P hold only ASCII other than NUL, CR and LF:
  * bytes scan() can pass over without looking at them one by one. */
 static int
 plain8(const unsigned char *p)
 {
-	uint64_t v;
+	uint64_t v = swar_load(p);
 
-	memcpy(&v, p, sizeof(v));
-	return ((v & HIGHS) | zero_byte(v) | zero_byte(v ^ (ONES * '\n')) |
-		zero_byte(v ^ (ONES * '\r'))) == 0;
+	return ((v & SWAR_HIGHS) | swar_zero(v) | swar_byte(v, '\n') |
+		swar_byte(v, '\r')) == 0;
 }
 
 /* Check bytes from r->pos through the first CR or LF (or the end of the

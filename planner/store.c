@@ -69,23 +69,25 @@ store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
 }
 
 enum perr_code
-store_run(struct store *s, sqlite3_stmt *st, const char *what,
-	  struct perr *e)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? P_OK : store_fail(s, rc, e, what);
-}
-
-enum perr_code
 store_rerun(struct store *s, sqlite3_stmt *st, const char *what,
 	    struct perr *e)
 {
 	int rc = sqlite3_step(st);
+	enum perr_code r = rc == SQLITE_DONE ? P_OK :
+	    store_fail(s, rc, e, what);
 
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? P_OK : store_fail(s, rc, e, what);
+	return r;
+}
+
+enum perr_code
+store_run(struct store *s, sqlite3_stmt *st, const char *what,
+	  struct perr *e)
+{
+	enum perr_code r = store_rerun(s, st, what, e);
+
+	sqlite3_finalize(st);
+	return r;
 }
 
 enum perr_code
