@@ -918,6 +918,7 @@ bill_open(struct bill_ctx *b, struct import_ctx *c, struct perr *e)
 
 	memset(b, 0, sizeof(*b));
 	b->c = c;
+	b->seq = BILL_ORDER(c->import_id, 0, 0);
 	if (bill_sink_open(&k, c->store, e) != P_OK) {
 		bill_sink_free(k);
 		return e->code;
@@ -1259,7 +1260,7 @@ put_digest(struct bill_ctx *b, const struct bill_line *l,
 	r->cost = l->cost_micro;
 	r->credits = l->credits_micro;
 	r->egress = l->egress_kind ? l->egress_bytes : 0;
-	r->seq = b->seq++;
+	r->order = b->seq++;
 	if (++b->nbatch == BATCH_ROWS)
 		return hand_on(b, e);
 	return P_OK;

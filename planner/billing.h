@@ -102,7 +102,7 @@ struct bill_ctx {
 	EVP_MD *sha256;
 	struct bill_rec *batch;	/* rows for the sink */
 	size_t nbatch;
-	uint64_t seq;		/* of the next row */
+	uint64_t seq;		/* BILL_ORDER of the next row */
 	int64_t last_hour;	/* of b->month */
 	char month[9];		/* "YYYY-MM|" */
 	struct egress_skus skus;

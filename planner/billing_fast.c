@@ -47,7 +47,7 @@
  * for a few milliseconds only. */
 #define PIECES_EACH	4
 #define PIECE_BYTES	(8LL * 1024 * 1024)
-#define MAX_PIECES	128
+#define MAX_PIECES	128		/* BILL_ORDER keeps 8 bits */
 /* Below this many bytes per thread, threads cost more than they save. */
 #define PART_MIN	(4 * 1024 * 1024)
 
@@ -435,7 +435,7 @@ part_main(void *arg)
 		w->off = ps->at[k];
 		w->end = ps->at[k + 1];
 		w->len = w->pos = 0;
-		w->g.b.seq = (uint64_t)k << 40;	/* file order */
+		w->g.b.seq = BILL_ORDER(w->c.import_id, k, 0);
 		read_part(w);
 	}
 	if (!w->gave_up && w->rc == P_OK)
@@ -525,8 +525,8 @@ part_open(struct part *w, const struct gcp_in *g, struct bill_sink *sink,
 	for (c = 0; c < C_NCOL; c++)
 		if (g->col[c] >= 0 && g->col[c] < LIM_CSV_COLUMNS)
 			w->used[g->col[c]] = 1;
-	return bill_open_shared(&w->g.b, &w->c, sink, lock, (uint64_t)k << 48,
-				e);
+	(void)k;	/* each piece sets its own order (part_main) */
+	return bill_open_shared(&w->g.b, &w->c, sink, lock, 0, e);
 }
 
 static void

@@ -16,8 +16,8 @@
 #define SINK_HOURS	64
 
 /* A stored entry: h[0], h[1], export_us, usage, cost, credits, egress,
- * each 8 bytes little-endian. */
-#define ENTRY_BYTES	56
+ * order, each 8 bytes little-endian. */
+#define ENTRY_BYTES	64
 
 /* ---- the id map ---------------------------------------------------- */
 
@@ -386,6 +386,7 @@ encode(unsigned char *p, const struct bill_rec *r)
 	put64(p + 32, (uint64_t)r->cost);
 	put64(p + 40, (uint64_t)r->credits);
 	put64(p + 48, (uint64_t)r->egress);
+	put64(p + 56, r->order);
 }
 
 static void
@@ -398,7 +399,7 @@ decode(struct bill_rec *r, const unsigned char *p)
 	r->cost = (int64_t)get64(p + 32);
 	r->credits = (int64_t)get64(p + 40);
 	r->egress = (int64_t)get64(p + 48);
-	r->seq = 0;
+	r->order = get64(p + 56);
 }
 
 static int
@@ -419,17 +420,17 @@ rec_cmp(const void *x, const void *y)
 
 	if (d)
 		return d;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* The rule of the old upsert: a row replaces its stored twin only when
- * it has an export time and the twin has none or an older one. */
+/* The rule of the old upsert, row after row: a row replaces its twin
+ * only when its export time is newer (a row without one never is); of
+ * equal times, the one that stands first (BILL_ORDER) stays. */
 static int
 newer(const struct bill_rec *a, const struct bill_rec *old)
 {
-	return a->export_us != BILL_NO_EXPORT &&
-	    (old->export_us == BILL_NO_EXPORT ||
-	     a->export_us > old->export_us);
+	return a->export_us > old->export_us ||
+	    (a->export_us == old->export_us && a->order < old->order);
 }
 
 /* Sort V (N rows) by key, then file order.  The keys are hashes, even

@@ -16,11 +16,12 @@
  *    cost, credits and egress bytes;
  *  - an entry in the hour of its usage start, in billing_seen: the first
  *    128 bits of the SHA-256 of its natural key (billing.h), its export
- *    time, its usage total and its amounts.
+ *    time, its usage total, its amounts and its order (BILL_ORDER).
  *
  * The entries keep imports idempotent, as the unique key did: a row
  * whose key is already there counts again only when its export time is
- * newer (a re-export), and then its old amounts leave their total first.
+ * newer (a re-export), and then its old amounts leave their total first;
+ * of equal export times, the row that stands first (BILL_ORDER) stays.
  * Two different keys share 128 bits with a probability near n^2 / 2^129
  * (below 10^-20 for 10^9 rows), and finding such a pair on purpose is
  * as hard as breaking SHA-256.
@@ -46,6 +47,15 @@
 /* The export time of a row whose format has none: never newer. */
 #define BILL_NO_EXPORT	INT64_MIN
 
+/* Where a row stands among all the rows ever imported: its import, the
+ * piece of the file it was read in (billing_fast.c; 0 for the one-thread
+ * reader) and its place in that piece.  Of two rows with the same key
+ * and export time, the one standing first stays, wherever it was merged
+ * first: the rule of reading one row after the other, kept when readers
+ * of different pieces merge an hour in another order. */
+#define BILL_ORDER(import, piece, row) \
+	((uint64_t)(import) << 40 | (uint64_t)(piece) << 32 | (uint64_t)(row))
+
 /* One checked row, as the sink takes it. */
 struct bill_rec {
 	uint64_t h[2];		/* SHA-256 of the natural key, 128 bits */
@@ -54,7 +64,7 @@ struct bill_rec {
 	int64_t usage;		/* billing_usage.id */
 	int64_t cost, credits;	/* USD micro-dollars */
 	int64_t egress;		/* bytes; 0 for a row that is not egress */
-	uint64_t seq;		/* order in the file: the first of equals wins */
+	uint64_t order;		/* BILL_ORDER: the first of equals wins */
 };
 
 /* The descriptive columns of a usage total, in this order; an empty

@@ -34,7 +34,7 @@ CREATE TABLE billing_usage (
   UNIQUE (month, usage_key)
 );
 
--- The rows already counted, per hour of usage start: sorted 56-byte
+-- The rows already counted, per hour of usage start: sorted 64-byte
 -- entries (key hash, export time, usage id, amounts; billsink.c).
 CREATE TABLE billing_seen (
   hour            INTEGER PRIMARY KEY,  -- unix time / 3600

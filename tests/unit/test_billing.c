@@ -111,8 +111,8 @@ q_int(struct store *s, const char *sql)
 /* The stored keys (billing_seen, billsink.c), one row each: h the hex
  * of the 128-bit hash, b the hour's entries, i the entry. */
 #define SEEN_KEYS "WITH RECURSIVE k(b, i, n) AS (SELECT entries, 0, " \
-	"length(entries) / 56 FROM billing_seen UNION ALL SELECT b, i + 1, " \
-	"n FROM k WHERE i + 1 < n) SELECT lower(hex(substr(b, i * 56 + 1, " \
+	"length(entries) / 64 FROM billing_seen UNION ALL SELECT b, i + 1, " \
+	"n FROM k WHERE i + 1 < n) SELECT lower(hex(substr(b, i * 64 + 1, " \
 	"16))) AS h, b, i FROM k"
 
 /* Entry I of the first stored hour: bytes 0-15 into H, the export time
@@ -129,8 +129,8 @@ seen_entry(struct store *s, size_t i, unsigned char *h)
 			       "ORDER BY hour", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (size_t)sqlite3_column_bytes(st, 0) >= (i + 1) * 56) {
-		b = (const unsigned char *)sqlite3_column_blob(st, 0) + i * 56;
+	    (size_t)sqlite3_column_bytes(st, 0) >= (i + 1) * 64) {
+		b = (const unsigned char *)sqlite3_column_blob(st, 0) + i * 64;
 		memcpy(h, b, 16);
 		for (v = 0, k = 7; k >= 0; k--)
 			v = v << 8 | b[16 + k];
@@ -612,9 +612,9 @@ digest_entries(struct store *s, struct sha256 *c)
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *b = sqlite3_column_blob(st, 1);
-		size_t i, n = (size_t)sqlite3_column_bytes(st, 1) / 56;
+		size_t i, n = (size_t)sqlite3_column_bytes(st, 1) / 64;
 
-		for (i = 0; i < n; i++, b += 56) {
+		for (i = 0; i < n; i++, b += 64) {
 			int64_t v[7];
 			int j;
 
@@ -796,6 +796,61 @@ test_readers(void)
 	fclose(f);
 	both_readers(big, 2, 0, 1);
 	both_readers(big, 2, 1, 1);
+}
+
+/* ---- the sink ------------------------------------------------------ */
+
+/* One key twice with one export time, merged in two flushes with the
+ * later row of the file first (as two readers may): the earlier row
+ * still stays, as when the rows are read one after the other. */
+static void
+test_sink_order(void)
+{
+	enum { FILL = 70000 };		/* past SINK_RECS: the hour is merged */
+	struct bill_col col[BU_NCOLS];
+	struct bill_rec r, *fill = calloc(FILL, sizeof(*fill));
+	struct bill_sink *k = NULL;
+	struct store s;
+	struct perr e;
+	long long changed = 0;
+	int64_t id = 0;
+	size_t i;
+
+	open_db(&s, "order.db");
+	memset(col, 0, sizeof(col));
+	col[BU_SOURCE].s = "gcp-export";
+	col[BU_SOURCE].n = 10;
+	memset(&r, 0, sizeof(r));
+	CHECK(fill != NULL && store_begin(&s, &e) == P_OK &&
+	      bill_sink_open(&k, &s, &e) == P_OK &&
+	      bill_sink_usage(k, "2025-06|x", 9, col, &id, &e) == P_OK);
+	r.h[0] = 1;
+	r.hour = 1748736000 / 3600;
+	r.export_us = 5;
+	r.usage = id;
+	r.cost = 9000000;
+	r.order = BILL_ORDER(1, 7, 0);		/* a later piece */
+	CHECK_INT(bill_sink_put(k, &r, 1, &e), P_OK);
+	for (i = 0; fill && i < FILL; i++) {
+		fill[i].h[0] = i + 10;
+		fill[i].hour = r.hour + 1;
+		fill[i].usage = id;
+		fill[i].cost = 1;
+		fill[i].order = BILL_ORDER(1, 8, i);
+	}
+	CHECK_INT(bill_sink_put(k, fill, FILL, &e), P_OK);
+	r.cost = 1500000;
+	r.order = BILL_ORDER(1, 0, 5);		/* earlier in the file */
+	CHECK_INT(bill_sink_put(k, &r, 1, &e), P_OK);
+	CHECK_INT(bill_sink_finish(k, &changed, &e), P_OK);
+	CHECK_INT(store_commit(&s, &e), P_OK);
+	CHECK_INT(changed, FILL + 2);
+	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_usage"),
+		  1500000 + FILL);
+	CHECK_INT(q_int(&s, "SELECT rows FROM billing_usage"), FILL + 1);
+	bill_sink_free(k);
+	free(fill);
+	store_close(&s);
 }
 
 /* ---- helpers ------------------------------------------------------ */
@@ -1087,6 +1142,7 @@ main(void)
 	T_RUN(test_egress_skus);
 	T_RUN(test_vast);
 	T_RUN(test_readers);
+	T_RUN(test_sink_order);
 	cleanup();
 	return T_DONE();
 }
