@@ -10,7 +10,7 @@
 #include "billsink.h"
 #include "caps.h"
 
-/* Rows waiting in memory before the hours are merged (64 bytes each). */
+/* Rows waiting in memory before the hours are merged (72 bytes each). */
 #define SINK_RECS	65536
 /* Hours waiting at once; more means the rows are not in time order. */
 #define SINK_HOURS	64
