@@ -887,17 +887,15 @@ bill_field_is(const struct csvin_field *f, const char *s)
 
 /* ---- into the sink ------------------------------------------------- */
 
-/* Rows handed to the sink at a time (under its lock when shared). */
+/* Rows handed to the sink at a time. */
 #define BATCH_ROWS	512
 
 static enum perr_code
-bill_start(struct bill_ctx *b, struct bill_sink *sink, pthread_mutex_t *lock,
-	   struct perr *e)
+bill_start(struct bill_ctx *b, struct bill_sink *sink, struct perr *e)
 {
 	enum perr_code rc;
 
 	b->sink = sink;
-	b->lock = lock;
 	b->last_hour = INT64_MIN;
 	if ((rc = egress_skus_load(&b->skus, e)) != P_OK)
 		return rc;
@@ -924,19 +922,18 @@ bill_open(struct bill_ctx *b, struct import_ctx *c, struct perr *e)
 		return e->code;
 	}
 	b->own_sink = 1;
-	return bill_start(b, k, NULL, e);
+	return bill_start(b, k, e);
 }
 
-/* A reader of part of a file, sharing SINK under LOCK (billing_fast.c). */
+/* A reader of part of a file, sharing SINK (billing_fast.c). */
 enum perr_code
 bill_open_shared(struct bill_ctx *b, struct import_ctx *c,
-		 struct bill_sink *sink, pthread_mutex_t *lock, uint64_t seq,
-		 struct perr *e)
+		 struct bill_sink *sink, uint64_t seq, struct perr *e)
 {
 	memset(b, 0, sizeof(*b));
 	b->c = c;
 	b->seq = seq;
-	return bill_start(b, sink, lock, e);
+	return bill_start(b, sink, e);
 }
 
 static enum perr_code
@@ -946,11 +943,7 @@ hand_on(struct bill_ctx *b, struct perr *e)
 
 	if (b->nbatch == 0)
 		return P_OK;
-	if (b->lock)
-		pthread_mutex_lock(b->lock);
 	rc = bill_sink_put(b->sink, b->batch, b->nbatch, e);
-	if (b->lock)
-		pthread_mutex_unlock(b->lock);
 	b->nbatch = 0;
 	return rc;
 }
@@ -1181,11 +1174,7 @@ usage_of(struct bill_ctx *b, const struct bill_line *l,
 		return perr_set(e, P_ENOMEM, "SHA-256 failed");
 	}
 	b->nuent++;	/* owns pre from here */
-	if (b->lock)
-		pthread_mutex_lock(b->lock);
 	rc = bill_sink_usage(b->sink, b->key.p, b->key.n, col, &u->id, e);
-	if (b->lock)
-		pthread_mutex_unlock(b->lock);
 	if (rc != P_OK)
 		return rc;
 	if (bill_idmap_put_h(&b->usage, b->ukey.p, b->ukey.n, h,
@@ -1384,7 +1373,7 @@ bill_upgrade_7(struct store *s, struct perr *e)
 		return rc;
 	}
 	b.own_sink = 1;
-	if ((rc = bill_start(&b, k, NULL, e)) == P_OK)
+	if ((rc = bill_start(&b, k, e)) == P_OK)
 		rc = store_prepare(s, legacy_sql, &st, e);
 	while (rc == P_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct bill_line l;

@@ -92,8 +92,7 @@ struct bill_uent {
 struct bill_ctx {
 	struct import_ctx *c;
 	struct bill_sink *sink;
-	int own_sink;		/* else shared with other readers, ... */
-	pthread_mutex_t *lock;	/* ... under this lock */
+	int own_sink;		/* else shared with other readers */
 	struct bill_idmap usage;	/* usage key -> index in uent */
 	struct bill_uent *uent;
 	size_t nuent, uent_cap;
@@ -117,11 +116,10 @@ struct bill_ctx {
 enum perr_code bill_open(struct bill_ctx *b, struct import_ctx *c,
 			 struct perr *e);
 
-/* Open B as one of several readers of a file sharing SINK, each call to
- * which takes LOCK; SEQ numbers its first row in the file's order. */
+/* Open B as one of several readers of a file sharing SINK; SEQ is the
+ * BILL_ORDER of its first row. */
 enum perr_code bill_open_shared(struct bill_ctx *b, struct import_ctx *c,
-				struct bill_sink *sink,
-				pthread_mutex_t *lock, uint64_t seq,
+				struct bill_sink *sink, uint64_t seq,
 				struct perr *e);
 
 /* Free everything, and the sink if B's own (what it holds unfinished

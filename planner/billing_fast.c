@@ -7,8 +7,7 @@
  * than the disk gives.  Here the rest of the file after the header is
  * cut into one part per core, each cut just after a line end, and each
  * part is read (pread, in blocks), parsed and checked by its own thread
- * into one shared sink (billsink.h), under a lock taken once per batch
- * of rows.
+ * into one shared sink (billsink.h), a batch of rows at a time.
  *
  * This reader knows only what a well-formed export holds.  Anything
  * else makes it give up: a record it cannot parse plainly (stray quote,
@@ -502,7 +501,7 @@ readers(const struct import_opts *o, long long bytes)
 
 static enum perr_code
 part_open(struct part *w, const struct gcp_in *g, struct bill_sink *sink,
-	  pthread_mutex_t *lock, int k, struct perr *e)
+	  struct perr *e)
 {
 	int c;
 
@@ -525,8 +524,8 @@ part_open(struct part *w, const struct gcp_in *g, struct bill_sink *sink,
 	for (c = 0; c < C_NCOL; c++)
 		if (g->col[c] >= 0 && g->col[c] < LIM_CSV_COLUMNS)
 			w->used[g->col[c]] = 1;
-	(void)k;	/* each piece sets its own order (part_main) */
-	return bill_open_shared(&w->g.b, &w->c, sink, lock, 0, e);
+	/* Each piece sets the order of its rows (part_main). */
+	return bill_open_shared(&w->g.b, &w->c, sink, 0, e);
 }
 
 static void
@@ -567,7 +566,6 @@ go(struct gcp_in *g, long long from, long long size, int *done,
 {
 	struct part w[MAX_READERS];
 	struct pieces ps;
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct bill_sink *sink = NULL;
 	long long changed;
 	enum perr_code rc;
@@ -584,7 +582,7 @@ go(struct gcp_in *g, long long from, long long size, int *done,
 	if ((rc = bill_sink_open(&sink, g->c->store, e)) != P_OK)
 		goto out;
 	for (k = 0; k < n; k++) {
-		if ((rc = part_open(&w[k], g, sink, &lock, k, e)) != P_OK)
+		if ((rc = part_open(&w[k], g, sink, e)) != P_OK)
 			goto out;
 		w[k].pieces = &ps;
 		w[k].size = size;

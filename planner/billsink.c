@@ -4,6 +4,7 @@
  *
  * Owner: the billing importers.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,8 +177,12 @@ struct bill_sink {
 	sqlite3_stmt *find_usage, *add_usage, *get_seen, *put_seen;
 	sqlite3_stmt *upd_usage;
 	struct bill_idmap usage;	/* "month|key" -> id */
+	pthread_mutex_t buf_mu;		/* hours, waiting, tick, pending */
+	pthread_mutex_t db_mu;		/* the rest: SQLite, totals, merging */
 	struct hour_buf hours[SINK_HOURS];
 	size_t nhours, waiting;
+	struct hour_buf *pending;	/* taken off hours, to merge */
+	size_t npending, pending_cap;
 	uint64_t tick;
 	struct delta *d;		/* open addressing on id */
 	size_t dcap, dn;
@@ -217,6 +222,8 @@ bill_sink_open(struct bill_sink **kp, struct store *s, struct perr *e)
 	if (k == NULL)
 		return perr_set(e, P_ENOMEM, "out of memory");
 	k->s = s;
+	pthread_mutex_init(&k->buf_mu, NULL);
+	pthread_mutex_init(&k->db_mu, NULL);
 	if (store_prepare(s, find_usage_sql, &k->find_usage, e) ||
 	    store_prepare(s, add_usage_sql, &k->add_usage, e) ||
 	    store_prepare(s, upd_usage_sql, &k->upd_usage, e) ||
@@ -242,6 +249,11 @@ bill_sink_free(struct bill_sink *k)
 	bill_idmap_free(&k->usage);
 	for (i = 0; i < SINK_HOURS; i++)
 		free(k->hours[i].v);
+	for (i = 0; i < k->npending; i++)
+		free(k->pending[i].v);
+	free(k->pending);
+	pthread_mutex_destroy(&k->buf_mu);
+	pthread_mutex_destroy(&k->db_mu);
 	free(k->d);
 	free(k->blob);
 	free(k->old);
@@ -274,10 +286,26 @@ new_usage(struct bill_sink *k, const char *mkey, size_t n,
 	return P_OK;
 }
 
-/* The id of a usage total (see billsink.h). */
+static enum perr_code
+usage_locked(struct bill_sink *k, const char *mkey, size_t n,
+	     const struct bill_col *col, int64_t *id, struct perr *e);
+
+/* The id of a usage total (see billsink.h), under db_mu. */
 enum perr_code
 bill_sink_usage(struct bill_sink *k, const char *mkey, size_t n,
 		const struct bill_col *col, int64_t *id, struct perr *e)
+{
+	enum perr_code rc;
+
+	pthread_mutex_lock(&k->db_mu);
+	rc = usage_locked(k, mkey, n, col, id, e);
+	pthread_mutex_unlock(&k->db_mu);
+	return rc;
+}
+
+static enum perr_code
+usage_locked(struct bill_sink *k, const char *mkey, size_t n,
+	     const struct bill_col *col, int64_t *id, struct perr *e)
 {
 	sqlite3_stmt *st = k->find_usage;
 	int rc;
@@ -603,10 +631,11 @@ flush_hour(struct bill_sink *k, struct hour_buf *h, struct perr *e)
 	return store_rerun(k->s, st, "writing billing keys", e);
 }
 
-/* Flush every waiting hour but the last one used (its rows are most
- * likely still coming), or all with ALL. */
+/* Take every waiting hour but the last one used (its rows are most
+ * likely still coming), or all with ALL, off the table onto the pending
+ * list, to be merged without holding buf_mu.  Under buf_mu. */
 static enum perr_code
-flush_hours(struct bill_sink *k, int all, struct perr *e)
+take_hours(struct bill_sink *k, int all, struct perr *e)
 {
 	size_t i, keep = 0;
 
@@ -614,15 +643,54 @@ flush_hours(struct bill_sink *k, int all, struct perr *e)
 		if (k->hours[i].used > k->hours[keep].used)
 			keep = i;
 	for (i = 0; i < k->nhours; i++) {
-		if ((!all && i == keep) || k->hours[i].n == 0)
+		struct hour_buf *h = &k->hours[i];
+
+		if ((!all && i == keep) || h->n == 0)
 			continue;
-		if (flush_hour(k, &k->hours[i], e))
-			return e->code;
+		if (k->npending == k->pending_cap) {
+			size_t cap = k->pending_cap ? k->pending_cap * 2 : 64;
+			struct hour_buf *v = realloc(k->pending,
+						     cap * sizeof(*v));
+
+			if (v == NULL)
+				return perr_set(e, P_ENOMEM, "out of memory");
+			k->pending = v;
+			k->pending_cap = cap;
+		}
+		k->pending[k->npending++] = *h;
+		k->waiting -= h->n;
+		h->v = NULL;		/* the next rows get a fresh array */
+		h->n = h->cap = 0;
 	}
-	k->waiting = 0;
-	for (i = 0; i < k->nhours; i++)
-		k->waiting += k->hours[i].n;
 	return P_OK;
+}
+
+/* Merge the hours taken off (take_hours), if any: the list is emptied
+ * under buf_mu and merged under db_mu only, so that the other readers
+ * go on adding rows meanwhile.  Called with neither lock held. */
+static enum perr_code
+merge_taken(struct bill_sink *k, struct perr *e)
+{
+	struct hour_buf *v;
+	size_t n, i;
+	enum perr_code rc = P_OK;
+
+	pthread_mutex_lock(&k->buf_mu);
+	v = k->pending;
+	n = k->npending;
+	k->pending = NULL;
+	k->npending = k->pending_cap = 0;
+	pthread_mutex_unlock(&k->buf_mu);
+	if (n > 0) {
+		pthread_mutex_lock(&k->db_mu);
+		for (i = 0; i < n && rc == P_OK; i++)
+			rc = flush_hour(k, &v[i], e);
+		pthread_mutex_unlock(&k->db_mu);
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].v);
+	free(v);
+	return rc;
 }
 
 /* The buffer of HOUR: found, an empty one taken, or made free. */
@@ -638,7 +706,7 @@ hour_of(struct bill_sink *k, int64_t hour, struct perr *e)
 		if (k->hours[i].n == 0)
 			break;
 	if (i == k->nhours && k->nhours == SINK_HOURS) {
-		if (flush_hours(k, 0, e))
+		if (take_hours(k, 0, e))
 			return NULL;
 		for (i = 0; i < k->nhours && k->hours[i].n != 0; i++)
 			;
@@ -649,10 +717,10 @@ hour_of(struct bill_sink *k, int64_t hour, struct perr *e)
 	return &k->hours[i];
 }
 
-/* Take N rows (see billsink.h). */
-enum perr_code
-bill_sink_put(struct bill_sink *k, const struct bill_rec *r, size_t n,
-	      struct perr *e)
+/* Add N rows under buf_mu; hours to merge go on the pending list. */
+static enum perr_code
+add_rows(struct bill_sink *k, const struct bill_rec *r, size_t n,
+	 struct perr *e)
 {
 	struct hour_buf *h = NULL;
 	size_t i;
@@ -673,12 +741,27 @@ bill_sink_put(struct bill_sink *k, const struct bill_rec *r, size_t n,
 		h->v[h->n++] = r[i];
 		h->used = ++k->tick;
 		if (++k->waiting >= SINK_RECS) {
-			if (flush_hours(k, 0, e))
+			if (take_hours(k, 0, e))
 				return e->code;
 			h = NULL;
 		}
 	}
 	return P_OK;
+}
+
+/* Take N rows (see billsink.h). */
+enum perr_code
+bill_sink_put(struct bill_sink *k, const struct bill_rec *r, size_t n,
+	      struct perr *e)
+{
+	enum perr_code rc;
+
+	pthread_mutex_lock(&k->buf_mu);
+	rc = add_rows(k, r, n, e);
+	pthread_mutex_unlock(&k->buf_mu);
+	if (rc != P_OK)
+		return rc;
+	return merge_taken(k, e);
 }
 
 /* Write the changes to the usage totals; a total left with no row goes. */
@@ -709,8 +792,18 @@ write_totals(struct bill_sink *k, struct perr *e)
 enum perr_code
 bill_sink_finish(struct bill_sink *k, long long *changed, struct perr *e)
 {
-	if (flush_hours(k, 1, e) || write_totals(k, e))
+	enum perr_code rc;
+
+	pthread_mutex_lock(&k->buf_mu);
+	rc = take_hours(k, 1, e);
+	pthread_mutex_unlock(&k->buf_mu);
+	if (rc != P_OK || merge_taken(k, e) != P_OK)
 		return e->code;
+	pthread_mutex_lock(&k->db_mu);
+	rc = write_totals(k, e);
+	pthread_mutex_unlock(&k->db_mu);
+	if (rc != P_OK)
+		return rc;
 	*changed = k->changed;
 	return P_OK;
 }

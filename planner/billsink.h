@@ -32,8 +32,10 @@
  * Usage totals are kept per import, one per distinct set of columns
  * (thousands for thousands of VMs), not per row.
  *
- * Threads: a sink is not locked.  Several readers may share one when
- * they hold a lock around every call (billing_fast.c does).
+ * Threads: several readers may share a sink (billing_fast.c does); it
+ * locks itself.  Rows are added under one lock, and hours are merged
+ * and written under another, by the reader whose rows filled the table,
+ * so that the other readers go on adding rows meanwhile.
  */
 #ifndef PLANNER_BILLSINK_H
 #define PLANNER_BILLSINK_H
