@@ -442,11 +442,11 @@ credit_scan(const char *s, size_t n, int64_t *sum, int *count,
  * [{"name":"Sustained usage discount","amount":-0.61,...}].  shape()
  * reads exactly that much of JSON, no more, and gives the number of
  * objects, each with one numeric "amount", and their sum: what cJSON,
- * credit_count and credit_scan give for such a text.  On anything else (escapes, nesting, literals,
- * a missing or repeated amount, text after the list) it answers -2 and
- * cJSON decides, as before: a strict subset of JSON, so that whatever it
- * takes, cJSON takes the same way.  It saves a dozen allocations for
- * each cell that holds a credit.
+ * credit_count and credit_scan give for such a text.  On anything else
+ * (escapes, nesting, literals, a missing or repeated amount, text after
+ * the list) it answers -2 and cJSON decides, as before: a strict
+ * subset of JSON, so that whatever it takes, cJSON takes the same way.
+ * It saves a dozen allocations for each cell that holds a credit.
  */
 #define UNSURE	(-2)
 
@@ -928,11 +928,10 @@ bill_open(struct bill_ctx *b, struct import_ctx *c, struct perr *e)
 /* A reader of part of a file, sharing SINK (billing_fast.c). */
 enum perr_code
 bill_open_shared(struct bill_ctx *b, struct import_ctx *c,
-		 struct bill_sink *sink, uint64_t seq, struct perr *e)
+		 struct bill_sink *sink, struct perr *e)
 {
 	memset(b, 0, sizeof(*b));
 	b->c = c;
-	b->seq = seq;
 	return bill_start(b, sink, e);
 }
 
@@ -1238,7 +1237,8 @@ put_digest(struct bill_ctx *b, const struct bill_line *l,
 	if (EVP_DigestFinal_ex(b->md, md, NULL) != 1)
 		return perr_set(e, P_ENOMEM, "SHA-256 failed");
 	r->h[0] = r->h[1] = 0;
-	for (i = 0; i < 8; i++) {	/* little-endian: blob = digest bytes */
+	/* Little-endian, so that the blob holds the digest's bytes. */
+	for (i = 0; i < 8; i++) {
 		r->h[0] |= (uint64_t)md[i] << (8 * i);
 		r->h[1] |= (uint64_t)md[8 + i] << (8 * i);
 	}

@@ -116,11 +116,10 @@ struct bill_ctx {
 enum perr_code bill_open(struct bill_ctx *b, struct import_ctx *c,
 			 struct perr *e);
 
-/* Open B as one of several readers of a file sharing SINK; SEQ is the
- * BILL_ORDER of its first row. */
+/* Open B as one of several readers of a file sharing SINK.  The reader
+ * sets b->seq, the BILL_ORDER of the next row, for each piece. */
 enum perr_code bill_open_shared(struct bill_ctx *b, struct import_ctx *c,
-				struct bill_sink *sink, uint64_t seq,
-				struct perr *e);
+				struct bill_sink *sink, struct perr *e);
 
 /* Free everything, and the sink if B's own (what it holds unfinished
  * is dropped: the caller is failing).  Safe after a failed open. */

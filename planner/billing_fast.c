@@ -68,8 +68,8 @@ struct part {
 	int fd;
 	long long off, end;		/* the bytes of this part left */
 	long long size;			/* of the file */
-	int last;			/* all read, up to the end of the file */
-	unsigned char *buf;		/* bytes off - pos .. off - pos + len */
+	int last;			/* read up to the file's end */
+	unsigned char *buf;		/* the block being parsed */
 	size_t len, pos, cap;
 	struct csvin_field *fv;		/* the record: LIM_CSV_COLUMNS */
 	struct span *span;		/* its fields in the block */
@@ -164,7 +164,7 @@ struct span {
 static unsigned char *
 closing_quote(unsigned char *p, unsigned char *end, int *doubled)
 {
-	int pair = 0;		/* the next quote is the second of a pair */
+	int pair = 0;		/* the next quote ends a "" pair */
 
 #ifdef __SSE2__
 	const __m128i q = _mm_set1_epi8('"');
@@ -525,7 +525,7 @@ part_open(struct part *w, const struct gcp_in *g, struct bill_sink *sink,
 		if (g->col[c] >= 0 && g->col[c] < LIM_CSV_COLUMNS)
 			w->used[g->col[c]] = 1;
 	/* Each piece sets the order of its rows (part_main). */
-	return bill_open_shared(&w->g.b, &w->c, sink, 0, e);
+	return bill_open_shared(&w->g.b, &w->c, sink, e);
 }
 
 static void

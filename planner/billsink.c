@@ -24,7 +24,7 @@
 
 struct bill_idslot {
 	uint64_t hash;
-	size_t off, n;		/* the key in the arena; n 0: empty slot */
+	size_t off, n;		/* the key in the arena; n 0: empty */
 	int64_t id;
 };
 
@@ -177,8 +177,8 @@ struct bill_sink {
 	sqlite3_stmt *find_usage, *add_usage, *get_seen, *put_seen;
 	sqlite3_stmt *upd_usage;
 	struct bill_idmap usage;	/* "month|key" -> id */
-	pthread_mutex_t buf_mu;		/* hours, waiting, tick, pending */
-	pthread_mutex_t db_mu;		/* the rest: SQLite, totals, merging */
+	pthread_mutex_t buf_mu;	/* hours, waiting, tick, pending */
+	pthread_mutex_t db_mu;	/* the rest: SQLite, totals, merges */
 	struct hour_buf hours[SINK_HOURS];
 	size_t nhours, waiting;
 	struct hour_buf *pending;	/* taken off hours, to merge */
@@ -659,37 +659,51 @@ take_hours(struct bill_sink *k, int all, struct perr *e)
 		}
 		k->pending[k->npending++] = *h;
 		k->waiting -= h->n;
-		h->v = NULL;		/* the next rows get a fresh array */
+		h->v = NULL;	/* the next rows get a fresh array */
 		h->n = h->cap = 0;
 	}
 	return P_OK;
 }
 
-/* Merge the hours taken off (take_hours), if any: the list is emptied
- * under buf_mu and merged under db_mu only, so that the other readers
- * go on adding rows meanwhile.  Called with neither lock held. */
-static enum perr_code
-merge_taken(struct bill_sink *k, struct perr *e)
+/* Hand the hours taken off (take_hours) to the caller, emptying the
+ * list.  Under buf_mu. */
+static size_t
+take_pending(struct bill_sink *k, struct hour_buf **v)
 {
-	struct hour_buf *v;
-	size_t n, i;
-	enum perr_code rc = P_OK;
+	size_t n = k->npending;
 
-	pthread_mutex_lock(&k->buf_mu);
-	v = k->pending;
-	n = k->npending;
+	*v = k->pending;
 	k->pending = NULL;
 	k->npending = k->pending_cap = 0;
-	pthread_mutex_unlock(&k->buf_mu);
+	return n;
+}
+
+static void
+free_taken(struct hour_buf *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].v);
+	free(v);
+}
+
+/* Merge the N hours V taken off, under db_mu only, so that the other
+ * readers go on adding rows meanwhile; V is freed. */
+static enum perr_code
+merge_taken(struct bill_sink *k, struct hour_buf *v, size_t n,
+	    struct perr *e)
+{
+	enum perr_code rc = P_OK;
+	size_t i;
+
 	if (n > 0) {
 		pthread_mutex_lock(&k->db_mu);
 		for (i = 0; i < n && rc == P_OK; i++)
 			rc = flush_hour(k, &v[i], e);
 		pthread_mutex_unlock(&k->db_mu);
 	}
-	for (i = 0; i < n; i++)
-		free(v[i].v);
-	free(v);
+	free_taken(v, n);
 	return rc;
 }
 
@@ -754,14 +768,19 @@ enum perr_code
 bill_sink_put(struct bill_sink *k, const struct bill_rec *r, size_t n,
 	      struct perr *e)
 {
+	struct hour_buf *v;
 	enum perr_code rc;
+	size_t nv;
 
 	pthread_mutex_lock(&k->buf_mu);
 	rc = add_rows(k, r, n, e);
+	nv = take_pending(k, &v);
 	pthread_mutex_unlock(&k->buf_mu);
-	if (rc != P_OK)
+	if (rc != P_OK) {
+		free_taken(v, nv);	/* the import is failing */
 		return rc;
-	return merge_taken(k, e);
+	}
+	return merge_taken(k, v, nv, e);
 }
 
 /* Write the changes to the usage totals; a total left with no row goes. */
@@ -792,12 +811,19 @@ write_totals(struct bill_sink *k, struct perr *e)
 enum perr_code
 bill_sink_finish(struct bill_sink *k, long long *changed, struct perr *e)
 {
+	struct hour_buf *v;
 	enum perr_code rc;
+	size_t nv;
 
 	pthread_mutex_lock(&k->buf_mu);
 	rc = take_hours(k, 1, e);
+	nv = take_pending(k, &v);
 	pthread_mutex_unlock(&k->buf_mu);
-	if (rc != P_OK || merge_taken(k, e) != P_OK)
+	if (rc != P_OK) {
+		free_taken(v, nv);	/* the import is failing */
+		return rc;
+	}
+	if (merge_taken(k, v, nv, e) != P_OK)
 		return e->code;
 	pthread_mutex_lock(&k->db_mu);
 	rc = write_totals(k, e);
