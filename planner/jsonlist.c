@@ -330,9 +330,10 @@ scan_elem(struct splitter *s, const char *buf, size_t *i, size_t n,
 			in_str = 1;
 		} else if (c == '[' || c == '{') {
 			if (++depth > LIM_JSON_DEPTH) {
-				rc = perr_set(e, P_ELIMIT, "%s:%ld:%ld: nesting "
-					      "deeper than %d levels", s->path,
-					      line, col, LIM_JSON_DEPTH);
+				rc = perr_set(e, P_ELIMIT, "%s:%ld:%ld: "
+					      "nesting deeper than %d levels",
+					      s->path, line, col,
+					      LIM_JSON_DEPTH);
 				break;
 			}
 		} else if ((c == ']' || c == '}') && depth > 0) {

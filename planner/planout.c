@@ -562,7 +562,8 @@ plan_save(struct store *s, const struct plan *p, struct perr *e)
 	if (store_prepare(s, "DELETE FROM plan_run WHERE month = ?", &st, e))
 		goto fail;
 	sqlite3_bind_text(st, 1, p->month, -1, SQLITE_STATIC);
-	if (store_run(s, st, "replacing the plan", e) || save_run(s, p, now, e) || save_pairs(s, p, now, e) ||
+	if (store_run(s, st, "replacing the plan", e) ||
+	    save_run(s, p, now, e) || save_pairs(s, p, now, e) ||
 	    store_commit(s, e))
 		goto fail;
 	return P_OK;

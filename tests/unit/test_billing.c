@@ -390,7 +390,8 @@ test_b16(void)
 	CHECK_INT(res.rows_rejected, 2);
 	CHECK(strstr(rejects, "b16.csv:4: field 'cost': expected a decimal "
 		     "number, found '1234,56' (decimal comma)") != NULL);
-	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_usage"), 1234560000);
+	CHECK_INT(q_int(&s, "SELECT cost_micro FROM billing_usage"),
+		  1234560000);
 	store_close(&s);
 }
 
@@ -806,7 +807,7 @@ test_readers(void)
 static void
 test_sink_order(void)
 {
-	enum { FILL = 70000 };		/* past SINK_RECS: the hour is merged */
+	enum { FILL = 70000 };	/* past SINK_RECS: the hour is merged */
 	struct bill_col col[BU_NCOLS];
 	struct bill_rec r, *fill = calloc(FILL, sizeof(*fill));
 	struct bill_sink *k = NULL;

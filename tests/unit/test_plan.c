@@ -151,7 +151,8 @@ test_assumed(void)
 	p.gpus[4].has_vast_bw = 0;
 	CHECK_INT(plan_build(&p), 0);
 	CHECK_INT(pair_at(&p, 5).source, EGRESS_ASSUMED);
-	CHECK_INT(pair_at(&p, 5).egress_bytes, 3000 * GIB);	/* 100 GiB x 30 */
+	/* 100 GiB x 30 */
+	CHECK_INT(pair_at(&p, 5).egress_bytes, 3000 * GIB);
 	CHECK_STR(egress_source_name(pair_at(&p, 5).source), "assumed");
 	plan_release(&p);
 }
@@ -166,7 +167,7 @@ test_cents(void)
 	p.vms[0].billing_egress_bytes = GIB / 2;	/* $0.005 */
 	p.vms[2].billing_egress_bytes = GIB / 2;
 	CHECK_INT(plan_build(&p), 0);
-	CHECK_INT(pair_at(&p, 0).cost_micro, 10000);	/* rounds to $0.01 */
+	CHECK_INT(pair_at(&p, 0).cost_micro, 10000);	/* $0.01 */
 	CHECK_INT(p.t.cost_micro, 10000 + 10000 + 4660000);
 	CHECK_INT(p.t.cost_micro % 10000, 0);
 	plan_release(&p);
@@ -193,7 +194,7 @@ test_unmapped(void)
 			 "%s", locs[i] ? "value" : i == 1 ? "null" :
 			 "missing");
 	}
-	gpu(&p.gpus[5], 6, "us-central1", CONF_HIGH);	/* "Mu" is mapped */
+	gpu(&p.gpus[5], 6, "us-central1", CONF_HIGH);	/* "Mu" mapped */
 	CHECK_INT(plan_build(&p), 0);
 	CHECK_INT(p.nunmapped, 4);
 	CHECK_STR(p.unmapped[0].location, "Atlantis");
