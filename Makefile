@@ -5,7 +5,7 @@
 #   make test       build and run every test (alias: make check)
 #   make check-asan the whole suite under AddressSanitizer and UBSan
 #   make bench      planner against DuckDB and sqlite3 on large inputs
-#                   (bench/run.sh; BENCH_SIZES="100 500 2000" for 2 GB)
+#                   (bench/run.sh; 100 MB, 500 MB and 2 GB by default)
 #   make deps       install the Debian packages that are missing
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 
